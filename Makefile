@@ -1,0 +1,41 @@
+# Thin wrappers. `make lab` opens the course; `make test` proves it works.
+# Both create .venv from the pinned lock the first time and reuse it afterwards.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed
+
+export MLFLOW_DISABLE_TELEMETRY := true
+export DO_NOT_TRACK := true
+export BENTOML_DO_NOT_TRACK := true
+export JUPYTER_PREFER_ENV_PATH := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: lab test labs clean setup lint
+
+lab: $(STAMP)
+	$(PY) -m mlops_course lab
+
+test: $(STAMP)
+	$(PY) tools/offline.py $(PY) -m pytest $(PYTEST_ARGS)
+
+labs: $(STAMP)
+	$(PY) -m mlops_course build-labs
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check mlops_course tests tools bench solutions
+
+setup: $(STAMP)
+
+# Reinstall only when the lock or the package metadata change.
+$(STAMP): requirements-lock.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet "pip==25.3" "setuptools==80.9.0" "wheel==0.45.1"
+	$(PY) -m pip install --quiet -r requirements-lock.txt
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (UPI MLOps)" >/dev/null
+	touch $(STAMP)
+
+clean:
+	rm -rf build
+	test -x $(PY) && $(PY) -m mlops_course reset --yes || true

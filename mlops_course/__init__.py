@@ -1,0 +1,58 @@
+"""Helper package for the UPI Fraud MLOps Labs: infrastructure only.
+
+The MLOps code the course teaches lives in the notebooks and the files they
+write. This package keeps notebooks readable: workspace paths, the manifest,
+catch-up, background services, exercise checks, the dataset, the lab builder.
+
+`import mlops_course` is kept fast (no mlflow/feast/bentoml/evidently, no
+pandas): submodules load on first use.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+# Telemetry off by default, before any of the stack is imported.
+for _var, _val in (("MLFLOW_DISABLE_TELEMETRY", "true"), ("DO_NOT_TRACK", "true"), ("BENTOML_DO_NOT_TRACK", "true")):
+    os.environ.setdefault(_var, _val)
+
+from .checks import ExerciseIncorrect, ExerciseNotDone  # noqa: E402  (light: no third-party imports)
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "workspace": ".workspace",
+    "manifest": ".manifest",
+    "catchup": ".catchup",
+    "services": ".services",
+    "checks": ".checks",
+    "build": ".build",
+    "data": ".data",
+    "story": ".story",
+    "metrics": ".metrics",
+    "exercises": ".exercises",
+}
+_LAZY_ATTRS = {
+    "require": (".catchup", "require"),
+    "complete": (".catchup", "complete"),
+    "course": (".manifest", "course"),
+}
+
+
+def todo(exercise_id: str) -> None:
+    """The stub generated labs put where an exercise's solution was."""
+    raise ExerciseNotDone(exercise_id)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return importlib.import_module(_LAZY[name], __name__)
+    if name in _LAZY_ATTRS:
+        mod, attr = _LAZY_ATTRS[name]
+        return getattr(importlib.import_module(mod, __name__), attr)
+    raise AttributeError(f"module 'mlops_course' has no attribute {name!r}")
+
+
+__all__ = ["ExerciseIncorrect", "ExerciseNotDone", "todo", "require", "complete", "course", *_LAZY]

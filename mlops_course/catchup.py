@@ -1,0 +1,180 @@
+"""Catch-up and completion markers.
+
+A learner who opens lab 05 first should be caught up, not punished: `require`
+looks at which earlier labs have been completed in this workspace and runs the
+missing ones' solution notebooks with papermill, in course order, with a
+progress bar. `complete` is the last cell of every lab: it records what the lab
+left behind, so catch-up and `status` know.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from . import workspace
+from .manifest import Lab, Manifest, ManifestError
+from .manifest import course as _course
+
+
+class CatchUpError(RuntimeError):
+    """An earlier lab could not be run automatically."""
+
+    def _render_traceback_(self) -> list[str]:  # IPython: show the sentence, not a stack trace
+        return [f"CatchUpError: {self}"]
+
+
+def _markers_dir() -> Path:
+    return workspace.folder(".course", "completed")
+
+
+def marker_path(lab_id: str) -> Path:
+    return _markers_dir() / f"{lab_id}.json"
+
+
+def is_complete(lab_id: str) -> bool:
+    return marker_path(lab_id).is_file()
+
+
+def completion(lab_id: str) -> dict[str, Any] | None:
+    """The marker a lab left, or None."""
+    p = marker_path(lab_id)
+    if not p.is_file():
+        return None
+    try:
+        return json.loads(p.read_text())
+    except (OSError, json.JSONDecodeError):
+        return None
+
+
+def complete(lab_id: str, manifest: Manifest | None = None, **produced: Any) -> None:
+    """Record that a lab finished in this workspace, and what it produced.
+
+    `produced` holds small, JSON-friendly facts (paths, model versions, sizes)
+    that later labs and `status` can read. Printed as the lab's closing summary.
+    """
+    manifest = manifest or _course()
+    lab = manifest.lab(lab_id)
+    record = {
+        "lab": lab.id,
+        "title": lab.title,
+        "completed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "workspace": str(workspace.root()),
+        "produced": {k: (str(v) if isinstance(v, Path) else v) for k, v in produced.items()},
+    }
+    p = marker_path(lab.id)
+    tmp = p.with_suffix(".tmp")
+    tmp.write_text(json.dumps(record, indent=2, default=str))
+    tmp.replace(p)
+    print(f"Lab {lab.id} is complete in {workspace.root()}.")
+    for key, value in record["produced"].items():
+        print(f"  {key}: {value}")
+
+
+def status(manifest: Manifest | None = None) -> list[tuple[Lab, dict[str, Any] | None]]:
+    """Each lab with its completion marker (or None)."""
+    manifest = manifest or _course()
+    return [(lab, completion(lab.id)) for lab in manifest.labs]
+
+
+@dataclass
+class _Run:
+    lab: Lab
+    seconds: float
+    output: Path
+
+
+def run_lab(
+    lab: Lab,
+    size: str = "ci",
+    output_dir: Path | None = None,
+    solutions_dir: Path | None = None,
+    extra_parameters: dict[str, Any] | None = None,
+) -> _Run:
+    """Execute one lab's solution notebook with papermill in the current workspace."""
+    import papermill as pm
+
+    src = (solutions_dir or workspace.course_root() / "solutions") / lab.notebook
+    if not src.is_file():
+        raise CatchUpError(f"Lab {lab.id} has no solution notebook at {src}; it cannot be run yet.")
+    out_dir = output_dir or workspace.folder(".course", "runs")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    out = out_dir / lab.notebook
+    params = lab.params(size)
+    params.update(extra_parameters or {})
+    env_backup = dict(os.environ)
+    workspace.activate()  # the kernel inherits this process's environment
+    start = time.perf_counter()
+    try:
+        pm.execute_notebook(
+            str(src),
+            str(out),
+            parameters=params,
+            cwd=str(src.parent),
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+        )
+    except pm.PapermillExecutionError as err:
+        raise CatchUpError(
+            f"Catch-up stopped: lab {lab.id} failed at cell {err.exec_count} with {err.ename}: {err.evalue}. "
+            f"Open {out} to see where, or run that lab yourself."
+        ) from None
+    finally:
+        os.environ.clear()
+        os.environ.update(env_backup)
+    return _Run(lab, time.perf_counter() - start, out)
+
+
+def require(
+    *lab_ids: str,
+    size: str | None = None,
+    manifest: Manifest | None = None,
+    solutions_dir: Path | None = None,
+) -> list[str]:
+    """Make sure the given labs (and everything they need) are complete in this workspace.
+
+    Missing labs are run from their solution notebooks, in course order, with a
+    progress bar and one line per lab. Returns the ids that were run. `size` is
+    the data size for the runs ('ci' is quick; the default is the MLOPS_CATCHUP_SIZE
+    environment variable, else 'ci').
+    """
+    from tqdm.auto import tqdm
+
+    manifest = manifest or _course()
+    size = size or os.environ.get("MLOPS_CATCHUP_SIZE", "ci")
+    wanted: list[Lab] = []
+    for lab_id in lab_ids:
+        for lab in [*manifest.prerequisites(lab_id), manifest.lab(lab_id)]:
+            if lab not in wanted:
+                wanted.append(lab)
+    wanted.sort(key=lambda lab: lab.number)
+    missing = [lab for lab in wanted if not is_complete(lab.id)]
+    if not missing:
+        names = ", ".join(lab.id for lab in wanted) or "nothing"
+        print(f"Prerequisites complete in this workspace: {names}.")
+        return []
+    not_built = [lab for lab in missing if not lab.built]
+    if not_built:
+        raise CatchUpError(f"Lab {not_built[0].id} is not built yet, so it cannot be caught up.")
+    print(f"Catching up: running {len(missing)} earlier lab(s) at size '{size}' in {workspace.root()}.")
+    ran = []
+    bar = tqdm(missing, desc="catch-up", unit="lab", file=sys.stdout, leave=True)
+    for lab in bar:
+        bar.set_postfix_str(lab.id)
+        try:
+            run = run_lab(lab, size=size, solutions_dir=solutions_dir)
+        except ManifestError as err:
+            raise CatchUpError(str(err)) from None
+        if not is_complete(lab.id):
+            raise CatchUpError(f"Lab {lab.id} ran but did not record completion; its last cell must call complete().")
+        bar.write(f"  ran {lab.id} ({lab.title}) in {run.seconds:.0f} s")
+        ran.append(lab.id)
+    bar.close()
+    return ran

@@ -1,0 +1,146 @@
+"""Command line: python -m mlops_course {lab,build-labs,run,record,status,reset}."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from . import workspace
+
+
+def _cmd_lab(args: argparse.Namespace) -> int:
+    from .manifest import course
+
+    root = workspace.course_root()
+    first = course().labs[0].notebook
+    workspace.activate()
+    jupyter = Path(sys.executable).with_name("jupyter")
+    argv = [
+        str(jupyter) if jupyter.exists() else "jupyter", "lab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.root_dir={root}",
+        f"labs/{first}",
+        *args.jupyter_args,
+    ]
+    print(f"Opening JupyterLab on labs/{first} (workspace: {workspace.root()}). Stop it with Ctrl+C.")
+    os.chdir(root)
+    os.execvp(argv[0], argv)
+    return 0  # not reached
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    changes = build(check=args.check)
+    if args.check:
+        if changes:
+            print("labs/ is out of date with solutions/: " + "; ".join(changes) + ". Run `make labs` and commit the result.")
+            return 1
+        print("labs/ is in sync with solutions/.")
+        return 0
+    print("\n".join(changes) if changes else "labs/ already up to date.")
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .catchup import CatchUpError, require, run_lab
+    from .manifest import ManifestError, course
+
+    try:
+        lab = course().lab(args.lab)
+        if lab.requires:
+            require(*lab.requires, size=args.size)
+        out = workspace.folder("runs")
+        result = run_lab(lab, size=args.size, output_dir=out)
+    except (CatchUpError, ManifestError) as err:
+        print(err, file=sys.stderr)
+        return 1
+    print(f"Ran {lab.id} at size {args.size} in {result.seconds:.1f} s; executed notebook: {result.output}")
+    return 0
+
+
+def _cmd_record(args: argparse.Namespace) -> int:
+    """Maintainers: execute solutions on a fresh workspace and commit their real outputs."""
+    from .build import build, record_outputs
+    from .catchup import run_lab
+    from .manifest import course
+
+    labs = course().built_labs
+    if args.labs:
+        wanted = {course().lab(x).id for x in args.labs}
+        last = max(course().lab(x).number for x in wanted)
+        labs = [lab for lab in labs if lab.number <= last]
+    else:
+        wanted = {lab.id for lab in labs}
+    tmp = Path(tempfile.mkdtemp(prefix="mlops-record-"))
+    os.environ[workspace.WORKSPACE_ENV] = str(tmp / "workspace")
+    try:
+        for lab in labs:
+            res = run_lab(lab, size=args.size, output_dir=tmp / "executed")
+            if lab.id in wanted:
+                record_outputs(workspace.course_root() / "solutions" / lab.notebook, res.output)
+                print(f"recorded {lab.id} ({res.seconds:.1f} s)")
+            else:
+                print(f"ran {lab.id} as a prerequisite ({res.seconds:.1f} s)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    for line in build():
+        print(line)
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace) -> int:
+    from .catchup import status
+
+    print(f"Workspace: {workspace.root()}")
+    for lab, marker in status():
+        if not lab.built:
+            state = "not built yet"
+        elif marker:
+            state = f"done {marker['completed_at']}"
+        else:
+            state = "to do"
+        print(f"  {lab.id:<24} {state}")
+    return 0
+
+
+def _cmd_reset(args: argparse.Namespace) -> int:
+    ws = workspace.root()
+    if not args.yes:
+        answer = input(f"Delete everything in {ws}? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 1
+    removed = workspace.reset(confirm=True)
+    print(f"Emptied {ws} ({len(removed)} item(s) removed).")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m mlops_course", description="UPI Fraud MLOps Labs helper.")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("lab", help="open JupyterLab on the course (extra arguments go to jupyter lab)")
+    p.add_argument("jupyter_args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_lab)
+    p = sub.add_parser("build-labs", help="generate labs/ from solutions/")
+    p.add_argument("--check", action="store_true", help="fail if labs/ is stale instead of writing")
+    p.set_defaults(func=_cmd_build)
+    p = sub.add_parser("run", help="run a lab's solution (catching up earlier labs) in the workspace")
+    p.add_argument("lab", help="lab id or number, e.g. 02-experiment-tracking or 2")
+    p.add_argument("--size", default="ci", choices=["ci", "default"], help="data size (default: ci)")
+    p.set_defaults(func=_cmd_run)
+    p = sub.add_parser("record", help="maintainers: execute solutions on a fresh workspace and store their outputs")
+    p.add_argument("labs", nargs="*", help="lab ids (default: every built lab)")
+    p.add_argument("--size", default="default", choices=["ci", "default"])
+    p.set_defaults(func=_cmd_record)
+    p = sub.add_parser("status", help="which labs are done in this workspace")
+    p.set_defaults(func=_cmd_status)
+    p = sub.add_parser("reset", help="empty the workspace")
+    p.add_argument("--yes", action="store_true", help="do not ask")
+    p.set_defaults(func=_cmd_reset)
+    args = parser.parse_args(argv)
+    return args.func(args)

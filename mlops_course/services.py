@@ -1,0 +1,233 @@
+"""Background servers (MLflow UI, BentoML, ...) that never outlive the notebook.
+
+Every lab that runs a server does it the same way: a free port on 127.0.0.1,
+wait until it answers HTTP, stop it with its whole process tree. A small guard
+process sits between the notebook and the server: it owns the server's process
+group and kills it when the notebook's kernel dies, even by SIGKILL, when atexit
+cannot run. So a crashed kernel leaves no orphan holding a port.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Sequence
+
+from . import workspace
+
+HOST = "127.0.0.1"
+
+
+class ServiceError(RuntimeError):
+    """A background service did not start or answer."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"ServiceError: {self}"]
+
+
+def free_port(host: str = HOST) -> int:
+    """A TCP port that is free on host right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((host, 0))
+        return s.getsockname()[1]
+
+
+def port_is_free(port: int, host: str = HOST) -> bool:
+    """Could a new server listen on this port now? (SO_REUSEADDR, as servers bind, so TIME_WAIT is ignored.)"""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+        return True
+
+
+def http_status(url: str, timeout: float = 2.0) -> int | None:
+    """The HTTP status of a GET, or None when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (localhost only)
+            return resp.status
+    except urllib.error.HTTPError as err:
+        return err.code
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return None
+
+
+_RUNNING: list[Service] = []
+
+
+class Service:
+    """A command run in the background on a free 127.0.0.1 port.
+
+    `command` may contain `{port}` and `{host}`, filled in at start. Use as a
+    context manager, or call start() and stop(); stop() is also registered with
+    atexit and the guard kills the process group if this process dies.
+    """
+
+    def __init__(
+        self,
+        name: str,
+        command: Sequence[str],
+        *,
+        port: int | None = None,
+        ready_path: str = "/",
+        ready_status: Sequence[int] = (200,),
+        timeout: float = 60.0,
+        env: dict[str, str] | None = None,
+        cwd: str | Path | None = None,
+    ) -> None:
+        self.name = name
+        self._command = list(command)
+        self.port = port
+        self.ready_path = ready_path
+        self.ready_status = tuple(ready_status)
+        self.timeout = timeout
+        self.env = env or {}
+        self.cwd = str(cwd) if cwd else None
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.log_path = workspace.logs_dir() / f"{name}.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    @property
+    def command(self) -> list[str]:
+        return [part.format(port=self.port, host=HOST) for part in self._command]
+
+    @property
+    def running(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def start(self) -> Service:
+        if self.running:
+            return self
+        if self.port is None:
+            self.port = free_port()
+        elif not port_is_free(self.port):
+            raise ServiceError(
+                f"Port {self.port} is already in use; stop whatever holds it or let the course pick a free port (port=None)."
+            )
+        env = {**os.environ, **workspace.environment(), **self.env}
+        guard = [sys.executable, "-m", "mlops_course._guard", str(os.getpid()), "--", *self.command]
+        log = open(self.log_path, "ab")  # noqa: SIM115 (kept open by the child)
+        try:
+            self.proc = subprocess.Popen(
+                guard, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env=env, cwd=self.cwd, start_new_session=True,
+            )
+        finally:
+            log.close()
+        _RUNNING.append(self)
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + self.timeout
+        url = self.url + self.ready_path
+        while time.monotonic() < deadline:
+            if not self.running:
+                tail = self.log_tail()
+                self.stop()
+                raise ServiceError(f"{self.name} exited before it answered; its log ends with: {tail}")
+            if http_status(url, timeout=1.0) in self.ready_status:
+                return
+            time.sleep(0.25)
+        self.stop()
+        raise ServiceError(
+            f"{self.name} did not answer {url} within {self.timeout:.0f} s; see {self.log_path} (a slow first start can need a larger timeout)."
+        )
+
+    def log_tail(self, lines: int = 5) -> str:
+        try:
+            text = self.log_path.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            return "(no log)"
+        return " | ".join(text[-lines:]) or "(empty log)"
+
+    def pids(self) -> list[int]:
+        """The guard and every process below it."""
+        import psutil
+
+        if self.proc is None:
+            return []
+        try:
+            root = psutil.Process(self.proc.pid)
+            return [root.pid, *(c.pid for c in root.children(recursive=True))]
+        except psutil.NoSuchProcess:
+            return []
+
+    def stop(self, grace: float = 10.0) -> None:
+        """Stop the server and all its children; safe to call twice."""
+        import psutil
+
+        if self.proc is None:
+            return
+        procs = []
+        for pid in self.pids():
+            try:
+                procs.append(psutil.Process(pid))
+            except psutil.NoSuchProcess:
+                pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
+        _, alive = psutil.wait_procs(procs, timeout=grace)
+        for p in alive:
+            try:
+                p.kill()
+            except psutil.NoSuchProcess:
+                pass
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        try:
+            self.proc.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            pass
+        if self in _RUNNING:
+            _RUNNING.remove(self)
+        self.proc = None
+
+    def __enter__(self) -> Service:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def __repr__(self) -> str:
+        state = f"running at {self.url}" if self.running else "stopped"
+        return f"<Service {self.name}: {state}>"
+
+
+def mlflow_ui(port: int | None = None, timeout: float = 60.0) -> Service:
+    """The MLflow UI on the workspace's tracking store (one worker, localhost only)."""
+    bin_dir = Path(sys.executable).parent
+    mlflow_bin = bin_dir / "mlflow"
+    cmd = [str(mlflow_bin)] if mlflow_bin.exists() else [sys.executable, "-m", "mlflow"]
+    cmd += [
+        "ui",
+        "--backend-store-uri", workspace.mlflow_tracking_uri(),
+        "--default-artifact-root", str(workspace.mlflow_artifact_root()),
+        "--host", "{host}", "--port", "{port}", "--workers", "1",
+    ]
+    return Service("mlflow-ui", cmd, port=port, ready_path="/health", timeout=timeout)
+
+
+def stop_all() -> None:
+    for service in list(_RUNNING):
+        service.stop()
+
+
+atexit.register(stop_all)

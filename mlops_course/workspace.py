@@ -1,0 +1,159 @@
+"""Where everything lives.
+
+One root, the workspace, holds everything a learner's runs create (tracking
+store, feature repo, Bento store, reports, the project files), so that a lab can
+be reset without touching the course itself, and tests can point the whole
+course at a temporary folder with one environment variable.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+#: Environment variable that moves the workspace (tests use a temporary folder).
+WORKSPACE_ENV = "MLOPS_WORKSPACE"
+#: Environment variable that moves the dataset cache (defaults to datasets/cache).
+DATA_CACHE_ENV = "MLOPS_DATA_CACHE"
+
+_PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+class WorkspaceError(RuntimeError):
+    """A workspace operation that would be unsafe or cannot work."""
+
+
+def course_root() -> Path:
+    """The repository checkout: the folder that holds course.yml."""
+    override = os.environ.get("MLOPS_COURSE_ROOT")
+    if override:
+        return Path(override).expanduser().resolve()
+    return _PACKAGE_DIR.parent
+
+
+def root() -> Path:
+    """The workspace root; created on first use."""
+    override = os.environ.get(WORKSPACE_ENV)
+    path = Path(override).expanduser() if override else course_root() / "workspace"
+    path = path.resolve()
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def path(*parts: str) -> Path:
+    """A path inside the workspace (parent folders are created)."""
+    p = root().joinpath(*parts)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def folder(*parts: str) -> Path:
+    """A folder inside the workspace, created if missing."""
+    p = root().joinpath(*parts)
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def project_dir() -> Path:
+    """The learner's standalone project (train.py, feature repo, service, tests, CI)."""
+    return folder("project")
+
+
+def mlflow_tracking_uri() -> str:
+    """SQLite tracking store inside the workspace (the plain file store is refused by MLflow 3)."""
+    return f"sqlite:///{path('mlflow', 'mlflow.db')}"
+
+
+def mlflow_artifact_root() -> Path:
+    """Absolute artifact folder; without it MLflow writes artifacts under the current folder."""
+    return folder("mlflow", "artifacts")
+
+
+def feature_repo_dir() -> Path:
+    """The Feast feature repository inside the learner's project."""
+    return project_dir() / "feature_repo"
+
+
+def bentoml_home() -> Path:
+    """BENTOML_HOME for the labs (BentoML's default is ~/bentoml)."""
+    return folder("bentoml")
+
+
+def reports_dir() -> Path:
+    """Evidently reports and other HTML/JSON outputs."""
+    return folder("reports")
+
+
+def logs_dir() -> Path:
+    """Logs of background services."""
+    return folder("logs")
+
+
+def state_dir() -> Path:
+    """Course bookkeeping: completion markers, catch-up runs."""
+    return folder(".course")
+
+
+def data_cache_dir() -> Path:
+    """Generated datasets (parquet), shared by all workspaces because generation is deterministic."""
+    override = os.environ.get(DATA_CACHE_ENV)
+    p = Path(override).expanduser() if override else course_root() / "datasets" / "cache"
+    p = p.resolve()
+    p.mkdir(parents=True, exist_ok=True)
+    return p
+
+
+def environment() -> dict[str, str]:
+    """Environment variables that point the stack at this workspace, with telemetry off."""
+    return {
+        WORKSPACE_ENV: str(root()),
+        "MLFLOW_TRACKING_URI": mlflow_tracking_uri(),
+        "BENTOML_HOME": str(bentoml_home()),
+        "MLFLOW_DISABLE_TELEMETRY": "true",
+        "DO_NOT_TRACK": "true",
+        "BENTOML_DO_NOT_TRACK": "true",
+    }
+
+
+def activate() -> Path:
+    """Export environment() into this process, so libraries and child processes use the workspace."""
+    os.environ.update(environment())
+    return root()
+
+
+def _is_unsafe_to_empty(p: Path) -> str | None:
+    home = Path.home().resolve()
+    croot = course_root().resolve()
+    if p == Path(p.anchor):
+        return "it is the filesystem root"
+    if p == home:
+        return "it is your home folder"
+    if p == croot or p in croot.parents:
+        return "it is the course folder or one of its parents"
+    if len(p.parts) < 3:
+        return "it is too close to the filesystem root"
+    return None
+
+
+def reset(confirm: bool = False) -> list[str]:
+    """Empty the workspace (only its contents; the folder itself stays).
+
+    Refuses to act on a folder that is obviously not a workspace (the file
+    system root, the home folder, the course checkout), and never follows a
+    symlink out of the workspace. Returns the names it removed.
+    """
+    if not confirm:
+        raise WorkspaceError("reset deletes everything in the workspace: call reset(confirm=True) to go ahead.")
+    ws = root()
+    reason = _is_unsafe_to_empty(ws)
+    if reason:
+        raise WorkspaceError(f"Refusing to empty {ws} because {reason}; set {WORKSPACE_ENV} to a dedicated folder.")
+    removed = []
+    for child in sorted(ws.iterdir()):
+        if child.is_symlink() or child.is_file():
+            child.unlink()
+        else:
+            shutil.rmtree(child)
+        removed.append(child.name)
+    return removed

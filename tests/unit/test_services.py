@@ -1,0 +1,96 @@
+"""Background services: free port, readiness, and nothing left behind, even when the parent dies."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import psutil
+import pytest
+
+from mlops_course import services
+from mlops_course.services import Service, ServiceError
+
+# A tiny HTTP server that also forks a child, like real servers with workers do.
+SERVER = [sys.executable, "-c", textwrap.dedent("""
+    import http.server, os, sys, time
+    if os.fork() == 0:            # a worker that would be orphaned by a careless stop
+        while True:
+            time.sleep(1)
+    class H(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            self.send_response(200 if self.path == "/health" else 404); self.end_headers(); self.wfile.write(b"ok")
+        def log_message(self, *a): pass
+    http.server.HTTPServer(("127.0.0.1", int(sys.argv[1])), H).serve_forever()
+"""), "{port}"]
+
+
+def wait_gone(pids, timeout=15.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        alive = [p for p in pids if psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE]
+        if not alive:
+            return []
+        time.sleep(0.1)
+    return alive
+
+
+def test_start_waits_until_ready_and_stop_removes_the_whole_tree(ws):
+    svc = Service("toy", SERVER, ready_path="/health", timeout=20)
+    with svc:
+        assert services.http_status(svc.url + "/health") == 200
+        pids = svc.pids()
+        assert len(pids) >= 3  # guard, server, forked worker
+        port = svc.port
+    assert wait_gone(pids) == []
+    assert services.port_is_free(port)
+    assert not svc.running
+    svc.stop()  # twice is fine
+
+
+def test_a_service_that_dies_at_start_reports_its_log(ws):
+    svc = Service("broken", [sys.executable, "-c", "import sys; print('boom: bad config'); sys.exit(3)"], timeout=10)
+    with pytest.raises(ServiceError, match="exited before it answered.*boom: bad config"):
+        svc.start()
+
+
+def test_a_service_that_never_answers_times_out_and_is_stopped(ws):
+    svc = Service("silent", [sys.executable, "-c", "import time; time.sleep(60)"], timeout=1.5)
+    with pytest.raises(ServiceError, match="did not answer"):
+        svc.start()
+    assert not svc.running
+
+
+def test_a_busy_port_is_refused_with_advice(ws):
+    with Service("toy", SERVER, ready_path="/health", timeout=20) as first:
+        with pytest.raises(ServiceError, match=f"Port {first.port} is already in use"):
+            Service("toy2", SERVER, port=first.port).start()
+
+
+def test_killing_the_parent_kills_the_server_and_frees_the_port(ws, tmp_path):
+    # A stand-in for a notebook kernel: starts a service, reports its pids, then is SIGKILLed (no atexit).
+    script = tmp_path / "kernel.py"
+    script.write_text(textwrap.dedent(f"""
+        import json, sys, time
+        from mlops_course.services import Service
+        svc = Service("toy", {SERVER!r}, ready_path="/health", timeout=20).start()
+        print(json.dumps({{"port": svc.port, "pids": svc.pids()}}), flush=True)
+        time.sleep(120)
+    """))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    import json
+
+    info = json.loads(parent.stdout.readline())
+    assert services.http_status(f"http://127.0.0.1:{info['port']}/health") == 200
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    assert wait_gone(info["pids"]) == []
+    assert services.port_is_free(info["port"])
+
+
+def test_free_port_is_on_loopback_and_free():
+    port = services.free_port()
+    assert 1024 < port < 65536
+    assert services.port_is_free(port)
