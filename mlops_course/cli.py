@@ -24,6 +24,7 @@ def _cmd_lab(args: argparse.Namespace) -> int:
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.root_dir={root}",
         f"labs/{first}",
+        *(["--allow-root"] if os.geteuid() == 0 else []),  # containers and CI often run as root
         *args.jupyter_args,
     ]
     print(f"Opening JupyterLab on labs/{first} (workspace: {workspace.root()}). Stop it with Ctrl+C.")
@@ -33,9 +34,9 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from .build import build, update_readme
 
-    changes = build(check=args.check)
+    changes = build(check=args.check) + update_readme(check=args.check)
     if args.check:
         if changes:
             print("labs/ is out of date with solutions/: " + "; ".join(changes) + ". Run `make labs` and commit the result.")
@@ -124,7 +125,6 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mlops_course", description="UPI Fraud MLOps Labs helper.")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("lab", help="open JupyterLab on the course (extra arguments go to jupyter lab)")
-    p.add_argument("jupyter_args", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_lab)
     p = sub.add_parser("build-labs", help="generate labs/ from solutions/")
     p.add_argument("--check", action="store_true", help="fail if labs/ is stale instead of writing")
@@ -142,5 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("reset", help="empty the workspace")
     p.add_argument("--yes", action="store_true", help="do not ask")
     p.set_defaults(func=_cmd_reset)
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args.jupyter_args = extra
     return args.func(args)
