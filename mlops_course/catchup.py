@@ -145,7 +145,7 @@ def require(
     the data size for the runs ('ci' is quick; the default is the MLOPS_CATCHUP_SIZE
     environment variable, else 'ci').
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # plain text bar: works in Jupyter, papermill and a terminal alike
 
     manifest = manifest or _course()
     size = size or os.environ.get("MLOPS_CATCHUP_SIZE", "ci")
