@@ -48,18 +48,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .catchup import CatchUpError, require, run_lab
-    from .manifest import ManifestError, course
+    from .catchup import require, run_lab
+    from .manifest import course
 
-    try:
-        lab = course().lab(args.lab)
-        if lab.requires:
-            require(*lab.requires, size=args.size)
-        out = workspace.folder("runs")
-        result = run_lab(lab, size=args.size, output_dir=out)
-    except (CatchUpError, ManifestError) as err:
-        print(err, file=sys.stderr)
-        return 1
+    lab = course().lab(args.lab)
+    if lab.requires:
+        require(*lab.requires, size=args.size)
+    result = run_lab(lab, size=args.size, output_dir=workspace.folder("runs"))
     print(f"Ran {lab.id} at size {args.size} in {result.seconds:.1f} s; executed notebook: {result.output}")
     return 0
 
@@ -146,4 +141,13 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.command != "lab":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.jupyter_args = extra
-    return args.func(args)
+    from .build import BuildError
+    from .catchup import CatchUpError
+    from .manifest import ManifestError
+    from .workspace import WorkspaceError
+
+    try:
+        return args.func(args)
+    except (ManifestError, CatchUpError, BuildError, WorkspaceError) as err:
+        print(err, file=sys.stderr)  # a learner-facing sentence, not a traceback
+        return 1

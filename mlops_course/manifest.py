@@ -22,6 +22,9 @@ LAB_ID = re.compile(r"^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
 class ManifestError(ValueError):
     """course.yml is missing, unreadable or invalid."""
 
+    def _render_traceback_(self) -> list[str]:  # IPython: one sentence, not a stack trace
+        return [f"ManifestError: {self}"]
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)

@@ -23,6 +23,9 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 class WorkspaceError(RuntimeError):
     """A workspace operation that would be unsafe or cannot work."""
 
+    def _render_traceback_(self) -> list[str]:  # IPython: one sentence, not a stack trace
+        return [f"WorkspaceError: {self}"]
+
 
 def course_root() -> Path:
     """The repository checkout: the folder that holds course.yml."""
