@@ -4,6 +4,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -158,3 +159,11 @@ def test_the_readme_course_map_matches_the_manifest():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_code_and_notebooks_are_lint_clean():
+    ruff = Path(sys.executable).with_name("ruff")  # pinned in the lock, installed beside this Python
+    exe = str(ruff) if ruff.exists() else "ruff"
+    res = subprocess.run([exe, "check", "mlops_course", "tests", "tools", "bench", "solutions"], cwd=ROOT,
+                         capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[-3000:]
