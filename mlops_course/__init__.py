@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 # Telemetry off by default, before any of the stack is imported.
-for _var, _val in (("MLFLOW_DISABLE_TELEMETRY", "true"), ("DO_NOT_TRACK", "true"), ("BENTOML_DO_NOT_TRACK", "true")):
+for _var, _val in (("MLFLOW_DISABLE_TELEMETRY", "true"), ("DO_NOT_TRACK", "true"), ("BENTOML_DO_NOT_TRACK", "true"), ("FEAST_USAGE", "False")):
     os.environ.setdefault(_var, _val)
 
 from .checks import ExerciseIncorrect, ExerciseNotDone  # noqa: E402  (light: no third-party imports)

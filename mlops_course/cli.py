@@ -72,10 +72,15 @@ def _cmd_record(args: argparse.Namespace) -> int:
         labs = [lab for lab in labs if lab.number <= last]
     else:
         wanted = {lab.id for lab in labs}
+    from .catchup import is_complete
+
     tmp = Path(tempfile.mkdtemp(prefix="mlops-record-"))
-    os.environ[workspace.WORKSPACE_ENV] = str(tmp / "workspace")
+    os.environ[workspace.WORKSPACE_ENV] = args.workspace or str(tmp / "workspace")
     try:
         for lab in labs:
+            if lab.id not in wanted and is_complete(lab.id):
+                print(f"{lab.id} already complete in {workspace.root()}")
+                continue
             res = run_lab(lab, size=args.size, output_dir=tmp / "executed")
             if lab.id in wanted:
                 record_outputs(workspace.course_root() / "solutions" / lab.notebook, res.output)
@@ -131,6 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("record", help="maintainers: execute solutions on a fresh workspace and store their outputs")
     p.add_argument("labs", nargs="*", help="lab ids (default: every built lab)")
     p.add_argument("--size", default="default", choices=["ci", "default"])
+    p.add_argument("--workspace", help="reuse this workspace (prerequisites already complete there are not re-run); "
+                   "default: a fresh temporary one")
     p.set_defaults(func=_cmd_record)
     p = sub.add_parser("status", help="which labs are done in this workspace")
     p.set_defaults(func=_cmd_status)

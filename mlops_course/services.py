@@ -166,6 +166,12 @@ class Service:
         except psutil.NoSuchProcess:
             return []
 
+    def _signal_group(self, sig: int) -> None:
+        try:
+            os.killpg(self.proc.pid, sig)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def stop(self, grace: float = 10.0) -> None:
         """Stop the server and all its children; safe to call twice."""
         import psutil
@@ -178,20 +184,14 @@ class Service:
                 procs.append(psutil.Process(pid))
             except psutil.NoSuchProcess:
                 pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGTERM)
-        except (ProcessLookupError, PermissionError):
-            pass
+        self._signal_group(signal.SIGTERM)
         _, alive = psutil.wait_procs(procs, timeout=grace)
         for p in alive:
             try:
                 p.kill()
             except psutil.NoSuchProcess:
                 pass
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
+        self._signal_group(signal.SIGKILL)
         try:
             self.proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:

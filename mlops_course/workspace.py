@@ -116,6 +116,7 @@ def environment() -> dict[str, str]:
         "MLFLOW_DISABLE_TELEMETRY": "true",
         "DO_NOT_TRACK": "true",
         "BENTOML_DO_NOT_TRACK": "true",
+        "FEAST_USAGE": "False",
     }
 
 

@@ -142,9 +142,11 @@ def test_importing_the_package_pulls_in_none_of_the_heavy_stack():
 
 
 def test_the_package_switches_telemetry_off_on_import():
-    code = "import os; [os.environ.pop(k, None) for k in ('MLFLOW_DISABLE_TELEMETRY','DO_NOT_TRACK','BENTOML_DO_NOT_TRACK')]; import mlops_course; print(os.environ['MLFLOW_DISABLE_TELEMETRY'], os.environ['DO_NOT_TRACK'], os.environ['BENTOML_DO_NOT_TRACK'])"
+    names = ("MLFLOW_DISABLE_TELEMETRY", "DO_NOT_TRACK", "BENTOML_DO_NOT_TRACK", "FEAST_USAGE")
+    code = (f"import os; [os.environ.pop(k, None) for k in {names!r}]; import mlops_course; "
+            f"print(*[os.environ[k] for k in {names!r}])")
     res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert res.stdout.split() == ["true", "true", "true"]
+    assert res.stdout.split() == ["true", "true", "true", "False"]
 
 
 def test_the_readme_course_map_matches_the_manifest():

@@ -1,0 +1,94 @@
+"""Feature store figures: pipeline time, get_historical_features time, online lookup latency.
+
+Usage: .venv/bin/python bench/bench_features.py [--lookups 300]
+Uses lab 03's own feature_pipeline.py and definitions.py (taken from the solution
+notebook) in a throwaway feature repo; the dataset cache is the course's.
+Targets (issue): pipeline on default size < 30 s; online lookup p99 < 5 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mlops_course import build, data, story, workspace
+
+
+def written_file(name: str) -> str:
+    nb = build.read(workspace.course_root() / "solutions" / "03_feature_store.ipynb")
+    cell = next(build.source(c) for c in nb["cells"] if build.source(c).startswith("%%writefile") and name in build.source(c).split("\n")[0])
+    return cell.split("\n", 1)[1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--lookups", type=int, default=300)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-features-"))
+    repo = tmp / "feature_repo"
+    (repo / "data").mkdir(parents=True)
+    (tmp / "feature_pipeline.py").write_text(written_file("feature_pipeline.py"))
+    (repo / "definitions.py").write_text(written_file("definitions.py"))
+    (repo / "feature_store.yaml").write_text(
+        f"project: upi_fraud\nprovider: local\nregistry: {repo}/data/registry.db\n"
+        f"online_store:\n  type: sqlite\n  path: {repo}/data/online_store.db\n"
+        "offline_store:\n  type: duckdb\nentity_key_serialization_version: 3\n")
+    sys.path[:0] = [str(tmp), str(repo)]
+    import feature_pipeline
+
+    try:
+        for size in ("default", 1_000_000):
+            upi = data.load(size) if isinstance(size, str) else data.load(n_transactions=size)
+            t = time.perf_counter()
+            feature_pipeline.point_in_time_features(upi.transactions, upi.devices)
+            a = time.perf_counter() - t
+            t = time.perf_counter()
+            feature_pipeline.feature_store_sources(upi.transactions, upi.devices)
+            b = time.perf_counter() - t
+            print(f"pipeline {len(upi.transactions):>9,} payments: point-in-time features {a:5.2f} s, "
+                  f"store state tables {b:5.2f} s (target < 30 s at default)")
+
+        import definitions
+        from feast import FeatureStore
+
+        warnings.filterwarnings("ignore")
+        upi = data.load("default")
+        tx = upi.transactions
+        for name, frame in feature_pipeline.feature_store_sources(tx, upi.devices).items():
+            frame.to_parquet(repo / "data" / f"{name}.parquet", index=False)
+        store = FeatureStore(repo_path=str(repo))
+        store.apply(definitions.ALL)
+        labelled = tx[tx.event_timestamp.dt.tz_convert(story.TIMEZONE).dt.date <= story.TEST_END]
+        entities = feature_pipeline.entity_rows(labelled)
+        t = time.perf_counter()
+        store.get_historical_features(entity_df=entities, features=store.get_feature_service("fraud_detection_v2")).to_df()
+        print(f"get_historical_features {len(entities):,} rows: {time.perf_counter() - t:.1f} s")
+        go_live = pd.Timestamp(story.GO_LIVE, tz=story.TIMEZONE).tz_convert("UTC")
+        t = time.perf_counter()
+        store.materialize(start_date=pd.Timestamp("2015-01-01", tz="UTC").to_pydatetime(), end_date=go_live.to_pydatetime())
+        print(f"materialize to go-live: {time.perf_counter() - t:.1f} s")
+        live = tx[tx.event_timestamp >= go_live].head(args.lookups)
+        service = store.get_feature_service("fraud_detection_v2")
+        lat = []
+        for r in live.itertuples():
+            row = {"customer_id": str(r.customer_id), "payee_id": str(r.payee_id), "device_id": str(r.device_id),
+                   "amount_inr": float(r.amount_inr), "txn_ts": go_live.timestamp()}
+            t = time.perf_counter()
+            store.get_online_features(features=service, entity_rows=[row]).to_dict()
+            lat.append((time.perf_counter() - t) * 1000)
+        print(f"online lookup x{len(lat)} (feature service, on-demand view included): "
+              f"p50 {np.percentile(lat, 50):.2f} ms, p99 {np.percentile(lat, 99):.2f} ms (target p99 < 5 ms)")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
