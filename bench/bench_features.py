@@ -78,14 +78,22 @@ def main() -> None:
         live = tx[tx.event_timestamp >= go_live].head(args.lookups)
         service = store.get_feature_service("fraud_detection_v2")
         lat = []
+        first_call = None
+        for r in live.head(20).itertuples():  # warm-up: the first call opens SQLite and loads the registry
+            row = {"customer_id": str(r.customer_id), "payee_id": str(r.payee_id), "device_id": str(r.device_id),
+                   "amount_inr": float(r.amount_inr), "txn_ts": go_live.timestamp()}
+            t = time.perf_counter()
+            store.get_online_features(features=service, entity_rows=[row]).to_dict()
+            first_call = first_call or (time.perf_counter() - t) * 1000
         for r in live.itertuples():
             row = {"customer_id": str(r.customer_id), "payee_id": str(r.payee_id), "device_id": str(r.device_id),
                    "amount_inr": float(r.amount_inr), "txn_ts": go_live.timestamp()}
             t = time.perf_counter()
             store.get_online_features(features=service, entity_rows=[row]).to_dict()
             lat.append((time.perf_counter() - t) * 1000)
-        print(f"online lookup x{len(lat)} (feature service, on-demand view included): "
-              f"p50 {np.percentile(lat, 50):.2f} ms, p99 {np.percentile(lat, 99):.2f} ms (target p99 < 5 ms)")
+        print(f"online lookup x{len(lat)} after 20 warm-up calls (feature service, on-demand view included): "
+              f"p50 {np.percentile(lat, 50):.2f} ms, p99 {np.percentile(lat, 99):.2f} ms, max {max(lat):.2f} ms "
+              f"(target p99 < 5 ms); first call {first_call:.1f} ms")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
