@@ -94,6 +94,15 @@ def _cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    """Instructors: run a learner's notebook in a throwaway workspace and report its exercises."""
+    from .grading import check_notebook
+
+    report = check_notebook(args.notebook, size=args.size)
+    print(report)
+    return 0 if report.all_correct else 1
+
+
 def _cmd_status(args: argparse.Namespace) -> int:
     from .catchup import status
 
@@ -139,6 +148,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workspace", help="reuse this workspace (prerequisites already complete there are not re-run); "
                    "default: a fresh temporary one")
     p.set_defaults(func=_cmd_record)
+    p = sub.add_parser("check", help="instructors: run a learner's notebook and report its exercises")
+    p.add_argument("notebook", help="path to the learner's .ipynb (its file name says which lab it is)")
+    p.add_argument("--size", default="ci", choices=["ci", "default"])
+    p.set_defaults(func=_cmd_check)
     p = sub.add_parser("status", help="which labs are done in this workspace")
     p.set_defaults(func=_cmd_status)
     p = sub.add_parser("reset", help="empty the workspace")
@@ -155,6 +168,6 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return args.func(args)
-    except (ManifestError, CatchUpError, BuildError, WorkspaceError) as err:
+    except (ManifestError, CatchUpError, BuildError, WorkspaceError, FileNotFoundError) as err:
         print(err, file=sys.stderr)  # a learner-facing sentence, not a traceback
         return 1
