@@ -19,13 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mlops_course import build, data, story, workspace
-
-
-def written_file(name: str) -> str:
-    nb = build.read(workspace.course_root() / "solutions" / "03_feature_store.ipynb")
-    cell = next(build.source(c) for c in nb["cells"] if build.source(c).startswith("%%writefile") and name in build.source(c).split("\n")[0])
-    return cell.split("\n", 1)[1]
+from mlops_course import build, data, story
 
 
 def main() -> None:
@@ -35,8 +29,8 @@ def main() -> None:
     tmp = Path(tempfile.mkdtemp(prefix="bench-features-"))
     repo = tmp / "feature_repo"
     (repo / "data").mkdir(parents=True)
-    (tmp / "feature_pipeline.py").write_text(written_file("feature_pipeline.py"))
-    (repo / "definitions.py").write_text(written_file("definitions.py"))
+    (tmp / "feature_pipeline.py").write_text(build.written_file("03_feature_store.ipynb", "feature_pipeline.py"))
+    (repo / "definitions.py").write_text(build.written_file("03_feature_store.ipynb", "definitions.py"))
     (repo / "feature_store.yaml").write_text(
         f"project: upi_fraud\nprovider: local\nregistry: {repo}/data/registry.db\n"
         f"online_store:\n  type: sqlite\n  path: {repo}/data/online_store.db\n"

@@ -236,3 +236,14 @@ def update_readme(root: Path | None = None, check: bool = False) -> list[str]:
         return ["README.md course map is stale"]
     readme.write_text(new, encoding="utf-8")
     return ["updated the README course map"]
+
+
+def written_file(notebook: str, filename: str, root: Path | None = None) -> str:
+    """The text a solution notebook writes into the learner's project with `%%writefile {PROJECT}/<filename>`
+    (or `{REPO}/<filename>`), so tests and benches run exactly the code a learner sees."""
+    nb = read((root or workspace.course_root()) / "solutions" / notebook)
+    for cell in nb["cells"]:
+        first, _, body = source(cell).partition("\n")
+        if first.startswith("%%writefile ") and first.endswith(f"/{filename}"):
+            return body
+    raise BuildError(f"solutions/{notebook} has no %%writefile cell for {filename}.")

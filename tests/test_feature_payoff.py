@@ -12,14 +12,12 @@ import sys
 
 import pytest
 
-from mlops_course import build, data, metrics, workspace
+from mlops_course import build, data, metrics
 
 
 def project_module(notebook, filename, tmp_path):
-    nb = build.read(workspace.course_root() / "solutions" / notebook)
-    cell = next(build.source(c) for c in nb["cells"] if build.source(c).startswith(f"%%writefile {{PROJECT}}/{filename}"))
     path = tmp_path / filename
-    path.write_text(cell.split("\n", 1)[1])
+    path.write_text(build.written_file(notebook, filename))
     spec = importlib.util.spec_from_file_location(filename.removesuffix(".py") + "_payoff", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

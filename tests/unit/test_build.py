@@ -125,3 +125,13 @@ def test_recording_outputs_from_other_code_is_refused(course, tmp_path):
     build.write(other, tmp_path / "executed.ipynb")
     with pytest.raises(BuildError, match="not executed from the current"):
         build.record_outputs(course / "solutions" / "01_x.ipynb", tmp_path / "executed.ipynb")
+
+
+def test_written_file_returns_what_a_solution_writes_into_the_project(course):
+    nb = build.read(course / "solutions" / "01_x.ipynb")
+    nb["cells"].append({"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+                        "source": "%%writefile {PROJECT}/train.py\nprint('train')\n"})
+    build.write(nb, course / "solutions" / "01_x.ipynb")
+    assert build.written_file("01_x.ipynb", "train.py", root=course) == "print('train')\n"
+    with pytest.raises(BuildError, match="no %%writefile cell for serve.py"):
+        build.written_file("01_x.ipynb", "serve.py", root=course)

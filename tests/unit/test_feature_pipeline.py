@@ -19,10 +19,8 @@ HOUR = pd.Timedelta(hours=1)
 
 @pytest.fixture(scope="module")
 def fp(tmp_path_factory):
-    cell = next(build.source(c) for c in build.read(NOTEBOOK)["cells"]
-                if build.source(c).startswith("%%writefile {PROJECT}/feature_pipeline.py"))
     path = tmp_path_factory.mktemp("project") / "feature_pipeline.py"
-    path.write_text(cell.split("\n", 1)[1])
+    path.write_text(build.written_file(NOTEBOOK.name, "feature_pipeline.py"))
     spec = importlib.util.spec_from_file_location("feature_pipeline_under_test", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
