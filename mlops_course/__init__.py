@@ -14,11 +14,12 @@ import importlib
 import os
 from typing import Any
 
-# Telemetry off by default, before any of the stack is imported.
-for _var, _val in (("MLFLOW_DISABLE_TELEMETRY", "true"), ("DO_NOT_TRACK", "true"), ("BENTOML_DO_NOT_TRACK", "true"), ("FEAST_USAGE", "False")):
-    os.environ.setdefault(_var, _val)
+from .checks import ExerciseIncorrect, ExerciseNotDone  # light: no third-party imports
+from .workspace import TELEMETRY_OFF  # light: standard library only
 
-from .checks import ExerciseIncorrect, ExerciseNotDone  # noqa: E402  (light: no third-party imports)
+# Telemetry off by default, before any of the stack is imported.
+for _var, _val in TELEMETRY_OFF.items():
+    os.environ.setdefault(_var, _val)
 
 __version__ = "0.1.0"
 

@@ -19,15 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from . import workspace
+from .errors import OneSentenceError
 from .manifest import Lab, Manifest, ManifestError
 from .manifest import course as _course
 
 
-class CatchUpError(RuntimeError):
+class CatchUpError(OneSentenceError, RuntimeError):
     """An earlier lab could not be run automatically."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython: show the sentence, not a stack trace
-        return [f"CatchUpError: {self}"]
 
 
 def _markers_dir() -> Path:

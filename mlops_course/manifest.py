@@ -15,15 +15,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import workspace
+from .errors import OneSentenceError
 
 LAB_ID = re.compile(r"^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
 
 
-class ManifestError(ValueError):
+class ManifestError(OneSentenceError, ValueError):
     """course.yml is missing, unreadable or invalid."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython: one sentence, not a stack trace
-        return [f"ManifestError: {self}"]
 
 
 class _Strict(BaseModel):

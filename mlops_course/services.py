@@ -22,15 +22,13 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import workspace
+from .errors import OneSentenceError
 
 HOST = "127.0.0.1"
 
 
-class ServiceError(RuntimeError):
+class ServiceError(OneSentenceError, RuntimeError):
     """A background service did not start or answer."""
-
-    def _render_traceback_(self) -> list[str]:
-        return [f"ServiceError: {self}"]
 
 
 def free_port(host: str = HOST) -> int:

@@ -12,19 +12,22 @@ import os
 import shutil
 from pathlib import Path
 
+from .errors import OneSentenceError
+
 #: Environment variable that moves the workspace (tests use a temporary folder).
 WORKSPACE_ENV = "MLOPS_WORKSPACE"
 #: Environment variable that moves the dataset cache (defaults to datasets/cache).
 DATA_CACHE_ENV = "MLOPS_DATA_CACHE"
 
+#: Telemetry off for the whole stack (set on import of the package and in every service's environment).
+TELEMETRY_OFF = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true", "BENTOML_DO_NOT_TRACK": "true",
+                 "FEAST_USAGE": "False"}
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-class WorkspaceError(RuntimeError):
+class WorkspaceError(OneSentenceError, RuntimeError):
     """A workspace operation that would be unsafe or cannot work."""
-
-    def _render_traceback_(self) -> list[str]:  # IPython: one sentence, not a stack trace
-        return [f"WorkspaceError: {self}"]
 
 
 def course_root() -> Path:
@@ -113,10 +116,7 @@ def environment() -> dict[str, str]:
         WORKSPACE_ENV: str(root()),
         "MLFLOW_TRACKING_URI": mlflow_tracking_uri(),
         "BENTOML_HOME": str(bentoml_home()),
-        "MLFLOW_DISABLE_TELEMETRY": "true",
-        "DO_NOT_TRACK": "true",
-        "BENTOML_DO_NOT_TRACK": "true",
-        "FEAST_USAGE": "False",
+        **TELEMETRY_OFF,
     }
 
 
