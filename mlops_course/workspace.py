@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from .errors import OneSentenceError
+from .errors import CourseError
 
 #: Environment variable that moves the workspace (tests use a temporary folder).
 WORKSPACE_ENV = "MLOPS_WORKSPACE"
@@ -26,7 +29,7 @@ TELEMETRY_OFF = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true", "BE
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-class WorkspaceError(OneSentenceError, RuntimeError):
+class WorkspaceError(CourseError, RuntimeError):
     """A workspace operation that would be unsafe or cannot work."""
 
 
@@ -97,8 +100,13 @@ def logs_dir() -> Path:
 
 
 def state_dir() -> Path:
-    """Course bookkeeping: completion markers, catch-up runs."""
+    """Course bookkeeping: completion markers, catch-up runs, the workspace's data size."""
     return folder(".course")
+
+
+def completed_dir() -> Path:
+    """Completion markers, one JSON file per finished lab."""
+    return folder(".course", "completed")
 
 
 def data_cache_dir() -> Path:
@@ -124,6 +132,45 @@ def activate() -> Path:
     """Export environment() into this process, so libraries and child processes use the workspace."""
     os.environ.update(environment())
     return root()
+
+
+@contextmanager
+def using(folder_path: str | Path | None = None, **extra: str) -> Iterator[Path]:
+    """Run a block with this workspace (and optional extra variables), then restore the environment exactly.
+
+    Everything the course exports (MLOPS_WORKSPACE, MLFLOW_TRACKING_URI, BENTOML_HOME,
+    telemetry) is set for the block and put back afterwards, including variables that
+    were unset before: the one way to point the course somewhere else for a while
+    (grading, recording, tests) without leaving the process aimed at a deleted folder.
+    With no folder, the current workspace is activated for the block.
+    """
+    saved = dict(os.environ)
+    try:
+        if folder_path is not None:
+            os.environ[WORKSPACE_ENV] = str(folder_path)
+        os.environ.update(extra)
+        yield activate()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@contextmanager
+def scratch(prefix: str = "mlops-scratch-") -> Iterator[Path]:
+    """A throwaway workspace in a temporary folder, also the current folder, removed afterwards.
+
+    Benches, grading and recording run here, so a library that writes to the current
+    folder (MLflow's ./mlruns, BentoML, Feast) cannot leave files in the course checkout.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    cwd = Path.cwd()
+    try:
+        with using(tmp / "workspace") as ws:
+            os.chdir(tmp)
+            yield ws
+    finally:
+        os.chdir(cwd)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _is_unsafe_to_empty(p: Path) -> str | None:
