@@ -41,6 +41,9 @@ NIGHT_HOURS_IST: tuple[int, ...] = (0, 1, 2, 3, 4)
 SALARY_DAYS_OF_MONTH: tuple[int, ...] = (1, 2, 3)
 #: Rent and money sent home: person-to-person amounts are larger on the 1st-5th.
 RENT_DAYS_OF_MONTH: tuple[int, ...] = (1, 2, 3, 4, 5)
+#: On those days this share of person-to-person payments is rent, this many times a usual amount.
+RENT_PAYMENT_SHARE = 0.3
+RENT_AMOUNT_MULTIPLIER = 5.0
 #: Volume multipliers: weekends (Saturday, Sunday) and salary days.
 WEEKEND_VOLUME = 1.08
 SALARY_DAY_VOLUME = 1.20
@@ -75,7 +78,7 @@ FESTIVE_INTENSITY: tuple[tuple[date, float], ...] = (
     (FESTIVE_END + timedelta(days=1), 0.0),
 )
 #: At full intensity: volume +35%, merchant amounts x1.35 (e^0.3), person-to-person x1.16,
-#: and the merchant mix tilts to electronics, fashion and travel (see data.py).
+#: and the merchant mix tilts to electronics, fashion and travel (see mlops_course/data/calendar.py).
 FESTIVE_VOLUME_UPLIFT = 0.35
 FESTIVE_MERCHANT_AMOUNT_LOG_SHIFT = 0.30
 FESTIVE_P2P_AMOUNT_LOG_SHIFT = 0.15
@@ -121,7 +124,8 @@ APP_RELEASES: tuple[tuple[str, date], ...] = (
 )
 #: Both incidents fall in the production period (after GO_LIVE), where lab 06 must catch them.
 #: Scenario ``paise_incident``: in this week app 5.7.0 reports amounts in paise, so
-#: ``amount_inr`` is 100 times the true amount on its rows (a server-side fix ends it).
+#: ``amount_inr`` is PAISE_PER_RUPEE (100) times the true amount on its rows (a server-side fix ends it).
+PAISE_PER_RUPEE = 100
 PAISE_INCIDENT = Incident(
     name="paise_incident",
     start=date(2025, 9, 8),
@@ -138,10 +142,50 @@ NULL_OS_INCIDENT = Incident(
     what="device_os null",
 )
 
+# --- The world before 2025 -------------------------------------------------------------
+
+#: The oldest bank account among the customers (``account_opened_at``).
+OLDEST_ACCOUNT_OPENED = date(2012, 1, 1)
+#: The oldest UPI id among the payees (``onboarded_at``): UPI took off in 2017.
+OLDEST_PAYEE_ONBOARDED = date(2017, 1, 1)
+#: The oldest phone still registered for UPI on 1 January 2025 (``first_seen_at``).
+OLDEST_DEVICE_REGISTERED = date(2019, 1, 1)
+#: NPCI's per-transaction limits (rupees): no payment is larger.
+P2P_LIMIT_INR = 100_000
+P2M_LIMIT_INR = 200_000
+
 # --- Fraud ---------------------------------------------------------------------------
 
-#: Fraud typologies (``fraud_type``); legitimate rows have ``"none"``.
+#: The five fraud typologies, in the order the generator draws them. The ``fraud_type``
+#: column adds ``"none"`` for legitimate rows (``data.FRAUD_TYPE_CATEGORIES``).
 FRAUD_TYPES: tuple[str, ...] = ("account_takeover", "collect_scam", "qr_scam", "mule_account", "new_scam")
+#: Share of all rows per typology (before rounding to whole incidents): about 0.67% in all,
+#: so a model sees a few hundred frauds a year at the default size.
+FRAUD_RATES: dict[str, float] = {
+    "account_takeover": 0.0017, "collect_scam": 0.0016, "qr_scam": 0.0012,
+    "mule_account": 0.0015, "new_scam": 0.0007,
+}
+#: Who falls for what: relative weight of a customer becoming a victim, by age band
+#: (18-25 ... 60+) and by city tier (1, 2, 3). Collect and new scams prey on the old,
+#: QR scams and mule recruitment on the young.
+VICTIM_AGE_WEIGHT: dict[str, tuple[float, ...]] = {
+    "account_takeover": (0.8, 1.0, 1.1, 1.2, 1.3), "collect_scam": (0.7, 0.8, 1.0, 1.6, 2.2),
+    "qr_scam": (1.3, 1.2, 1.0, 0.8, 0.6), "mule_account": (1.5, 1.3, 0.9, 0.7, 0.5),
+    "new_scam": (0.5, 0.7, 1.0, 1.8, 2.6),
+}
+VICTIM_TIER_WEIGHT: dict[str, tuple[float, ...]] = {
+    "account_takeover": (1.2, 1.0, 0.9), "collect_scam": (0.8, 1.0, 1.3), "qr_scam": (1.2, 1.1, 0.8),
+    "mule_account": (0.9, 1.1, 1.2), "new_scam": (1.0, 1.0, 1.0),
+}
+#: Label delay: the probability that a fraud is ever reported, and the median delay (days)
+#: until the report reaches the bank, log-normal with REPORT_DELAY_LOG_SIGMA. A mule's
+#: incoming payments (``mule_in``, reported by the victims) and outgoing ones (``mule_out``,
+#: found by the bank's investigation) are reported differently.
+FRAUD_REPORTING: dict[str, tuple[float, float]] = {
+    "account_takeover": (0.92, 2.0), "collect_scam": (0.80, 6.0), "qr_scam": (0.60, 12.0),
+    "mule_in": (0.70, 18.0), "mule_out": (0.50, 30.0), "new_scam": (0.75, 5.0),
+}
+REPORT_DELAY_LOG_SIGMA = 0.8
 #: Scenario ``new_scam``: from this IST day (a Monday, right after the festive season)
 #: fake "electricity bill overdue / KYC update" billers appear, reached through intent
 #: links sent by SMS. A model trained before it has never seen this typology.

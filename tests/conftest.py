@@ -1,22 +1,36 @@
-"""Shared fixtures. The whole suite runs on temporary workspaces, never the learner's."""
+"""Shared fixtures and the suite's own rules.
+
+- The whole suite runs on temporary workspaces, never the learner's.
+- Markers follow what a test needs: tests/unit -> `unit` (pure, fast), tests/integration ->
+  `integration` (processes, servers, kernels), tests/course -> `course` (notebook runs);
+  `slow` (studies at the default size) is set by the test itself. `pytest -m unit` runs in seconds.
+- With pytest-xdist (`make test` passes `-n auto --dist loadgroup`), each course chain stays on
+  one worker (xdist_group "course-N"): its labs run in order on one workspace.
+- After the session, `git status --porcelain` must show nothing new: no test or lab writes
+  into the checkout (a bench once committed mlruns/ to the repository root).
+"""
 
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from pathlib import Path
 
 import pytest
 
+from mlops_course.workspace import TELEMETRY_OFF, using
+
 ROOT = Path(__file__).resolve().parents[1]
 GUARD_DIR = ROOT / "tools" / "offline_guard"
+_STATUS_KEY = pytest.StashKey[set]()
+_FOLDER_MARKERS = {"unit": "unit", "integration": "integration", "course": "course"}
 
 # Before anything imports the course: a throwaway default workspace for this run,
 # telemetry off, and (outside tools/offline.py) the socket guard for child processes.
 _SESSION_WS = Path(tempfile.mkdtemp(prefix="mlops-tests-"))
 os.environ["MLOPS_WORKSPACE"] = str(_SESSION_WS / "default-workspace")
-for var, val in (("MLFLOW_DISABLE_TELEMETRY", "true"), ("DO_NOT_TRACK", "true"), ("BENTOML_DO_NOT_TRACK", "true")):
-    os.environ[var] = val
+os.environ.update(TELEMETRY_OFF)
 if os.environ.get("MLOPS_OFFLINE_GUARD") != "1":
     os.environ["MLOPS_OFFLINE_GUARD"] = "1"
     os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(GUARD_DIR), os.environ.get("PYTHONPATH")]))
@@ -26,12 +40,54 @@ if os.environ.get("MLOPS_OFFLINE_GUARD") != "1":
     _spec.loader.exec_module(importlib.util.module_from_spec(_spec))  # the guard, in this process too
 
 
+def _git_status() -> set[str]:
+    res = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all"], cwd=ROOT,
+                         capture_output=True, text=True)
+    return set(res.stdout.splitlines()) if res.returncode == 0 else set()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_STATUS_KEY] = _git_status()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        folder = Path(str(item.path)).parent.name
+        if folder in _FOLDER_MARKERS:
+            item.add_marker(_FOLDER_MARKERS[folder])
+        if folder == "course" and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(course_group(getattr(item, "callspec", None))))
+
+
+#: Labs per course chain under xdist: each chain runs in order on one worker with its own workspace,
+#: the second chain first catching up the labs before it (catch-up runs each lab once, without nbval).
+LABS_PER_CHAIN = 4
+
+
+def course_group(callspec: object) -> str:
+    """The xdist group of a course test: by its lab's number; tests without a lab go with the first chain."""
+    lab = getattr(callspec, "params", {}).get("lab") if callspec else None
+    return f"course-{lab.number // LABS_PER_CHAIN if lab is not None else 0}"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Fail the run if it left new or changed files in the checkout (checked once, by the controller)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    new = sorted(_git_status() - session.config.stash.get(_STATUS_KEY, set()))
+    if new:
+        session.config.get_terminal_writer().line(
+            "The test run wrote into the course checkout (git status shows new changes): " + "; ".join(new[:10])
+            + ". Tests, labs and benches must write only under a workspace or a temporary folder.", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+
 @pytest.fixture
-def ws(tmp_path, monkeypatch) -> Path:
-    """A fresh, empty workspace for one test."""
-    path = tmp_path / "workspace"
-    monkeypatch.setenv("MLOPS_WORKSPACE", str(path))
-    return path
+def ws(tmp_path) -> Path:
+    """A fresh, empty workspace for one test; the environment is restored afterwards."""
+    with using(tmp_path / "workspace") as path:
+        yield path
 
 
 @pytest.fixture(scope="session")

@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import subprocess
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -15,7 +12,7 @@ import pandas as pd
 import pytest
 from scipy.stats import ks_2samp
 
-from mlops_course import data, story, workspace
+from mlops_course import data, periods, story, workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 TX_COLUMNS = {
@@ -36,7 +33,7 @@ TX_COLUMNS = {
     "fraud_type": "category",
     "label_available_at": "datetime64[ns, UTC]",
 }
-ALL_BUT = {s: tuple(x for x in data.SCENARIOS if x != s) for s in data.SCENARIOS}
+ALL_BUT = {s: tuple(x for x in data.SCENARIO_NAMES if x != s) for s in data.SCENARIO_NAMES}
 
 
 # --- fixtures: generated once per module -------------------------------------------------
@@ -54,18 +51,18 @@ def tx(ci) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def ist_day(tx) -> pd.Series:
-    return tx.event_timestamp.dt.tz_convert(story.TIMEZONE).dt.date
+    return periods.ist_dates(tx.event_timestamp)
 
 
 @pytest.fixture(scope="module")
 def ist_hour(tx) -> pd.Series:
-    return tx.event_timestamp.dt.tz_convert(story.TIMEZONE).dt.hour
+    return periods.ist_hours(tx.event_timestamp)
 
 
 @pytest.fixture(scope="module")
 def off() -> dict[str, data.UPIData]:
     """The ci dataset with one scenario switched off, per scenario."""
-    return {s: data.generate("ci", scenarios=ALL_BUT[s]) for s in data.SCENARIOS}
+    return {s: data.generate("ci", scenarios=ALL_BUT[s]) for s in data.SCENARIO_NAMES}
 
 
 @pytest.fixture()
@@ -151,21 +148,8 @@ def test_a_corrupt_cache_is_regenerated(cache):
     assert json.loads((folder / "meta.json").read_text())["digest"] == good.digest
 
 
-def test_concurrent_loads_share_one_cache(cache):
-    code = "from mlops_course import data; print(data.load(n_transactions=4000, seed=3).digest)"
-    env = {**os.environ, workspace.DATA_CACHE_ENV: str(cache)}
-    procs = [
-        subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-        for _ in range(3)
-    ]
-    digests = {p.communicate(timeout=120)[0].strip() for p in procs}
-    assert all(p.returncode == 0 for p in procs)
-    assert digests == {data.generate(n_transactions=4000, seed=3).digest}
-    assert [p.name for p in cache.iterdir()] == [data.cache_key(4000, 3, data.SCENARIOS)]
-
-
 def test_cache_key_names_size_seed_scenarios_and_version():
-    assert data.cache_key(20_000, 42, data.SCENARIOS) == f"n20000-seed42-all-v{data.DATA_VERSION}"
+    assert data.cache_key(20_000, 42, data.SCENARIO_NAMES) == f"n20000-seed42-all-v{data.DATA_VERSION}"
     assert data.cache_key(20_000, 42, ()) == f"n20000-seed42-none-v{data.DATA_VERSION}"
     assert data.cache_key(20_000, 1, ("new_scam",)) == f"n20000-seed1-new_scam-v{data.DATA_VERSION}"
 
@@ -196,7 +180,7 @@ def test_unknown_scenario_lists_the_valid_scenarios():
         data.generate("ci", scenarios=["festive_drift", "alien_invasion"])
     message = str(err.value)
     assert message.startswith("Unknown scenario 'alien_invasion': choose from ")
-    assert all(name in message for name in data.SCENARIOS)
+    assert all(name in message for name in data.SCENARIO_NAMES)
     assert message.count(".") == 1 and message.endswith(".")
 
 
@@ -206,7 +190,7 @@ def test_negative_seed_is_refused():
 
 
 def test_scenarios_accept_none_a_name_or_an_empty_list():
-    assert data.resolve_scenarios(None) == data.SCENARIOS
+    assert data.resolve_scenarios(None) == data.SCENARIO_NAMES
     assert data.resolve_scenarios("new_scam") == ("new_scam",)
     assert data.resolve_scenarios(()) == ()
     assert data.resolve_scenarios(["null_os_incident", "festive_drift"]) == ("festive_drift", "null_os_incident")
@@ -372,7 +356,7 @@ def test_new_scam_starts_on_its_date_as_fresh_utility_billers(ci, tx, ist_day):
 
 def test_new_scam_is_absent_before_its_start_at_a_larger_size():
     tx = data.generate(n_transactions=60_000).transactions
-    day = tx.event_timestamp.dt.tz_convert(story.TIMEZONE).dt.date
+    day = periods.ist_dates(tx.event_timestamp)
     assert (tx.fraud_type[day < story.NEW_SCAM_START] != "new_scam").all()
     assert (tx.fraud_type[day >= story.NEW_SCAM_START] == "new_scam").sum() >= 20
 
@@ -381,7 +365,7 @@ def test_new_scam_is_absent_before_its_start_at_a_larger_size():
 
 
 def amounts_in(tx: pd.DataFrame, window: tuple[date, date]) -> pd.Series:
-    day = tx.event_timestamp.dt.tz_convert(story.TIMEZONE).dt.date
+    day = periods.ist_dates(tx.event_timestamp)
     return tx.amount_inr[between(day, *window)]
 
 
@@ -415,7 +399,7 @@ def test_festive_drift_does_not_change_how_fraud_looks(tx, off):
 
 
 def incident_rows(tx: pd.DataFrame, incident: story.Incident) -> tuple[pd.Series, pd.Series]:
-    day = tx.event_timestamp.dt.tz_convert(story.TIMEZONE).dt.date
+    day = periods.ist_dates(tx.event_timestamp)
     week = between(day, incident.start, incident.end)
     version = tx.app_version == incident.app_version
     return week, version
@@ -481,7 +465,7 @@ def test_story_dates_are_consistent():
         assert incident.start >= story.GO_LIVE
         assert incident.end < story.FESTIVE_START or incident.start > story.FESTIVE_END
     assert story.TRAIN_END < story.VALID_END < story.TEST_END < story.GO_LIVE < story.FESTIVE_START
-    assert set(story.SCENARIOS) == set(data.SCENARIOS)
+    assert set(story.SCENARIOS) == set(data.SCENARIO_NAMES)
 
 
 # --- datasheet files ------------------------------------------------------------------------------
@@ -514,25 +498,3 @@ def test_preview_has_about_50_rows():
 
 
 # --- import hygiene ----------------------------------------------------------------------------------
-
-
-def run_python(code: str) -> str:
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
-    return out.stdout.strip()
-
-
-def test_story_imports_nothing_heavy():
-    code = "import sys, mlops_course.story; print(sorted({'numpy','pandas'} & set(sys.modules)))"
-    assert run_python(code) == "[]"
-
-
-def test_data_does_not_import_the_mlops_stack():
-    code = (
-        "import sys, mlops_course.data; "
-        "print(sorted({'mlflow','feast','bentoml','evidently','sklearn'} & set(sys.modules)))"
-    )
-    assert run_python(code) == "[]"
-
-
-def test_importing_the_package_does_not_load_the_generator():
-    assert run_python("import sys, mlops_course; print('mlops_course.data' in sys.modules)") == "False"

@@ -6,6 +6,8 @@ from mlops_course import data, metrics, story
 from mlops_course.checks import ExerciseIncorrect
 from mlops_course.exercises import lab01
 
+pytestmark = pytest.mark.unit
+
 
 @pytest.fixture(scope="module")
 def upi():

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlops_course import build, workspace
+from mlops_course import notebooks, workspace
 
 NOTEBOOK = workspace.course_root() / "solutions" / "03_feature_store.ipynb"
 HOUR = pd.Timedelta(hours=1)
@@ -20,7 +20,7 @@ HOUR = pd.Timedelta(hours=1)
 @pytest.fixture(scope="module")
 def fp(tmp_path_factory):
     path = tmp_path_factory.mktemp("project") / "feature_pipeline.py"
-    path.write_text(build.written_file(NOTEBOOK.name, "feature_pipeline.py"))
+    path.write_text(notebooks.written_file(NOTEBOOK.name, "feature_pipeline.py"))
     spec = importlib.util.spec_from_file_location("feature_pipeline_under_test", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

@@ -10,13 +10,18 @@ import time
 import psutil
 import pytest
 
-from mlops_course import services
+from mlops_course import launchers, services
 from mlops_course.services import Service, ServiceError
 
-# A tiny HTTP server that also forks a child, like real servers with workers do.
+pytestmark = pytest.mark.integration
+
+# A tiny HTTP server that also forks a worker in its own session, as BentoML does: a SIGKILL of the
+# server's process group does not reach it, and it survives its parent unless the guard finds it.
 SERVER = [sys.executable, "-c", textwrap.dedent("""
-    import http.server, os, sys, time
+    import http.server, os, signal, sys, time
     if os.fork() == 0:            # a worker that would be orphaned by a careless stop
+        os.setsid()
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)   # a stubborn one: only SIGKILL stops it
         while True:
             time.sleep(1)
     class H(http.server.BaseHTTPRequestHandler):
@@ -42,7 +47,7 @@ def test_start_waits_until_ready_and_stop_removes_the_whole_tree(ws):
     with svc:
         assert services.http_status(svc.url + "/health") == 200
         pids = svc.pids()
-        assert len(pids) >= 3  # guard, server, forked worker
+        assert len(pids) >= 3  # guard, server, forked worker (in its own session)
         port = svc.port
     assert wait_gone(pids) == []
     assert services.port_is_free(port)
@@ -87,6 +92,60 @@ def test_killing_the_parent_kills_the_server_and_frees_the_port(ws, tmp_path):
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     assert wait_gone(info["pids"]) == []
+    assert services.port_is_free(info["port"])
+
+
+BENTO_SERVICE = textwrap.dedent("""
+    import bentoml
+
+    @bentoml.service
+    class Echo:
+        @bentoml.api
+        def double(self, x: int) -> int:
+            return 2 * x
+""")
+
+
+def _bento_pids(svc):
+    return [p for p in svc.pids() if p != svc.proc.pid]
+
+
+def test_a_real_bentoml_service_leaves_no_worker_after_stop(ws, tmp_path):
+    (tmp_path / "echo.py").write_text(BENTO_SERVICE)
+    svc = launchers.bentoml_service("echo:Echo", cwd=tmp_path, name="echo")
+    with svc:
+        import json
+        import urllib.request
+
+        req = urllib.request.Request(svc.url + "/double", data=json.dumps({"x": 21}).encode(),
+                                     headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=10) as resp:
+            assert json.load(resp) == 42
+        pids, port = svc.pids(), svc.port
+        sessions = {psutil.Process(p).pid: os.getsid(p) for p in pids}
+        assert len(set(sessions.values())) >= 2, "BentoML's worker runs in its own session (the trap this guards)"
+    assert wait_gone(pids) == []
+    assert services.port_is_free(port)
+
+
+def test_a_real_bentoml_service_dies_with_the_kernel_that_started_it(ws, tmp_path):
+    (tmp_path / "echo.py").write_text(BENTO_SERVICE)
+    script = tmp_path / "kernel.py"
+    script.write_text(textwrap.dedent(f"""
+        import json, time
+        from mlops_course import launchers
+        svc = launchers.bentoml_service("echo:Echo", cwd={str(tmp_path)!r}, name="echo").start()
+        print(json.dumps({{"port": svc.port, "pids": svc.pids()}}), flush=True)
+        time.sleep(300)
+    """))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    import json
+
+    info = json.loads(parent.stdout.readline())
+    assert services.http_status(f"http://127.0.0.1:{info['port']}/readyz") == 200
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    assert wait_gone(info["pids"], timeout=30) == []
     assert services.port_is_free(info["port"])
 
 

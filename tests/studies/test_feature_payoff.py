@@ -12,12 +12,12 @@ import sys
 
 import pytest
 
-from mlops_course import build, data, metrics
+from mlops_course import data, metrics, notebooks
 
 
 def project_module(notebook, filename, tmp_path):
     path = tmp_path / filename
-    path.write_text(build.written_file(notebook, filename))
+    path.write_text(notebooks.written_file(notebook, filename))
     spec = importlib.util.spec_from_file_location(filename.removesuffix(".py") + "_payoff", path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module

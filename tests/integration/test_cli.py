@@ -1,13 +1,12 @@
 """The command line: python -m mlops_course {build-labs,run,status,reset}."""
 
-import json
 import shutil
 import subprocess
 import sys
 
 import pytest
 
-from mlops_course import build, workspace
+from mlops_course import notebooks, workspace
 
 ROOT = workspace.course_root()
 
@@ -35,10 +34,10 @@ def test_build_labs_check_fails_after_a_solution_edit_until_labs_are_rebuilt(cou
     env = {"MLOPS_COURSE_ROOT": str(course_copy)}
     assert cli("build-labs", "--check", env=env).returncode == 0
     sol = course_copy / "solutions" / "00_setup.ipynb"
-    nb = build.read(sol)
+    nb = notebooks.read(sol)
     code = next(c for c in nb["cells"] if c["cell_type"] == "code" and "parameters" not in c["metadata"].get("tags", []))
-    code["source"] = build.source(code) + "\nprint('edited')\n"
-    build.write(nb, sol)
+    code["source"] = notebooks.source(code) + "\nprint('edited')\n"
+    notebooks.write(nb, sol)
     res = cli("build-labs", "--check", env=env)
     assert res.returncode == 1
     assert "labs/00_setup.ipynb is stale" in res.stdout and "make labs" in res.stdout
@@ -84,4 +83,3 @@ def test_a_broken_manifest_is_one_sentence_not_a_traceback(course_copy):
         "fix that field and try again."
     )
     assert "Traceback" not in res.stderr
-    json.dumps(res.stderr)

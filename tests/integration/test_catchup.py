@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from mlops_course import build, catchup, manifest, workspace
+from mlops_course import catchup, manifest, notebooks, workspace
 from mlops_course.catchup import CatchUpError
 
 LAB_SOURCE = """
@@ -33,7 +33,7 @@ def write_course(root, fail_lab=None):
         ], "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
             "nbformat": 4, "nbformat_minor": 4}
         (root / "solutions").mkdir(exist_ok=True)
-        build.write(nb, root / "solutions" / f"0{i}_{name}.ipynb")
+        notebooks.write(nb, root / "solutions" / f"0{i}_{name}.ipynb")
     (root / "course.yml").write_text(json.dumps({"course": {"title": "T", "version": "1"}, "labs": labs}))
 
 
