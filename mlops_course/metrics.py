@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from . import story
+from .periods import ist_dates
 
 
 @dataclass(frozen=True)
@@ -125,7 +126,7 @@ def rupee_value(
     alerts = int(alert.sum())
     net = caught - story.REVIEW_COST_INR * alerts - story.FRICTION_COST_INR * false_alerts
     frauds = int(y.sum())
-    days = int(payments[timestamp].dt.tz_convert(story.TIMEZONE).dt.date.nunique()) if len(payments) else 0
+    days = int(ist_dates(payments[timestamp]).nunique()) if len(payments) else 0
     return RupeeResult(
         net_value_inr=round(net, 2),
         fraud_caught_inr=round(caught, 2),
