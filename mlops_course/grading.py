@@ -3,23 +3,29 @@
 For instructors: `python -m mlops_course check path/to/learner/02_experiment_tracking.ipynb`
 runs the notebook top to bottom with the quick `ci` parameters in a fresh
 temporary workspace (earlier labs are caught up there, never in the learner's own
-workspace) and reports each exercise by what its check cell printed.
+workspace) and reports each exercise.
+
+The report reads what the checks left in the notebook for it (a display output
+of type checks.CHECK_MIME per check, and the ExerciseNotDone error of a stub),
+never the sentences written for the learner, so rewording a message cannot
+change a grade.
 """
 
 from __future__ import annotations
 
-import os
+import json
 import re
-import shutil
-import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import build, workspace
+from . import notebooks, workspace
+from .checks import CHECK_MIME, NOT_DONE_TEMPLATE
 from .manifest import course
 
-_PASSED = re.compile(r"Exercise (\d+\.\d+) \(.*\): correct")
-_NAMED = re.compile(r"Exercise (\d+\.\d+)")
+# An error output keeps only the exception's text: find the id where ExerciseNotDone's template puts it.
+_BEFORE_ID, _, _AFTER_ID = NOT_DONE_TEMPLATE.partition("{exercise_id}")
+_NOT_DONE = re.compile(re.escape(_BEFORE_ID) + r"(?P<id>[0-9]+\.[0-9]+)" + re.escape(_AFTER_ID.split("{")[0]))
 
 
 @dataclass
@@ -27,6 +33,7 @@ class Report:
     lab_id: str
     results: dict[str, str]  # exercise id -> "correct" | "not done" | "incorrect" | "not reached"
     stopped_at: str | None   # the error that stopped the run, in one line
+    messages: dict[str, str] = field(default_factory=dict)  # exercise id -> first message of an incorrect answer
 
     @property
     def all_correct(self) -> bool:
@@ -34,50 +41,69 @@ class Report:
 
     def __str__(self) -> str:
         lines = [f"Lab {self.lab_id}: {sum(v == 'correct' for v in self.results.values())} of {len(self.results)} exercises correct."]
-        lines += [f"  exercise {ex_id}: {state}" for ex_id, state in self.results.items()]
+        for ex_id, state in self.results.items():
+            why = f" ({self.messages[ex_id]})" if ex_id in self.messages else ""
+            lines.append(f"  exercise {ex_id}: {state}{why}")
         if self.stopped_at:
             lines.append(f"  stopped at: {self.stopped_at}")
         return "\n".join(lines)
 
 
-def check_notebook(path: Path | str, size: str = "ci") -> Report:
+def _outcome(output: dict[str, Any]) -> dict[str, Any] | None:
+    """The structured outcome a check left in this output, if it is one."""
+    payload = output.get("data", {}).get(CHECK_MIME)
+    if isinstance(payload, str):  # a JSON MIME type may be stored as text
+        payload = json.loads(payload)
+    return payload if isinstance(payload, dict) and "exercise" in payload else None
+
+
+def outcomes(executed: dict[str, Any], expected: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """Each expected exercise's state, and the first message of each incorrect one, from an executed notebook."""
+    results = dict.fromkeys(expected, "not reached")
+    messages: dict[str, str] = {}
+    for cell in executed["cells"]:
+        for output in cell.get("outputs", []):
+            payload = _outcome(output)
+            if payload:
+                results[payload["exercise"]] = payload["outcome"]
+                if payload["outcome"] == "incorrect":
+                    messages.setdefault(payload["exercise"], payload.get("message", ""))
+            elif output.get("output_type") == "error" and output.get("ename") == "ExerciseNotDone":
+                named = _NOT_DONE.match(output.get("evalue", ""))
+                if named:
+                    results[named["id"]] = "not done"
+    return results, messages
+
+
+def _run(path: Path, out: Path, params: dict[str, Any]) -> str | None:
+    """Execute the notebook into `out`; return the error that stopped it, in one line (None if it ran through)."""
     import papermill as pm
 
+    try:
+        pm.execute_notebook(str(path), str(out), parameters=params, cwd=str(path.parent),
+                            kernel_name="python3", progress_bar=False)
+    except pm.PapermillExecutionError as err:
+        return f"{err.ename}: {err.evalue}".splitlines()[0]
+    return None
+
+
+def check_notebook(path: Path | str, size: str = "ci") -> Report:
+    """Run a learner's notebook in a throwaway workspace and report its exercises.
+
+    The process's environment is exactly as before when this returns: nothing
+    keeps pointing at the deleted throwaway workspace.
+    """
     from .catchup import require
 
-    path = Path(path)
+    path = Path(path).resolve()
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist; pass the learner's .ipynb file.")
     lab = course().lab(path.name)
-    expected = build.exercise_ids(build.read(workspace.course_root() / "solutions" / lab.notebook))
-    tmp = Path(tempfile.mkdtemp(prefix="mlops-check-"))
-    old = os.environ.get(workspace.WORKSPACE_ENV)
-    os.environ[workspace.WORKSPACE_ENV] = str(tmp / "workspace")
-    stopped = None
-    try:
+    expected = notebooks.exercise_ids(notebooks.read(workspace.course_root() / "solutions" / lab.notebook))
+    with workspace.scratch("mlops-check-") as ws:
         if lab.requires:
             require(*lab.requires, size=size)
-        out = tmp / path.name
-        workspace.activate()
-        try:
-            pm.execute_notebook(str(path), str(out), parameters=lab.params(size), cwd=str(path.parent),
-                                kernel_name="python3", progress_bar=False)
-        except pm.PapermillExecutionError as err:
-            stopped = f"{err.ename}: {err.evalue}".splitlines()[0]
-        results = {ex_id: "not reached" for ex_id in expected}
-        for cell in build.read(out)["cells"]:
-            for output in cell.get("outputs", []):
-                text = "".join(output.get("text", "")) if output.get("output_type") == "stream" else ""
-                for ex_id in _PASSED.findall(text):
-                    results[ex_id] = "correct"
-                if output.get("output_type") == "error":
-                    named = _NAMED.search(output.get("evalue", ""))
-                    if named and output.get("ename") in ("ExerciseNotDone", "ExerciseIncorrect"):
-                        results[named.group(1)] = "not done" if output["ename"] == "ExerciseNotDone" else "incorrect"
-        return Report(lab.id, results, stopped)
-    finally:
-        if old is None:
-            os.environ.pop(workspace.WORKSPACE_ENV, None)
-        else:
-            os.environ[workspace.WORKSPACE_ENV] = old
-        shutil.rmtree(tmp, ignore_errors=True)
+        executed = ws.parent / path.name
+        stopped = _run(path, executed, lab.params(size))
+        results, messages = outcomes(notebooks.read(executed), expected)
+    return Report(lab.id, results, stopped, messages)

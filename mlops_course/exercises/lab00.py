@@ -12,13 +12,11 @@ from ..checks import Wrong, exercise, require_type
     "0.1",
     "start your project's README",
     hint=(
-        "`workspace.project_dir()` is the folder of your project; build the path with "
-        "`workspace.project_dir() / 'README.md'` and call `.write_text(...)` on it with a line that mentions UPI."
+        "Your project is the folder `workspace.project_dir()`: the README goes directly inside it, is "
+        "called README.md, and says in a line that the project is about UPI fraud.",
+        "Build the path with `workspace.project_dir() / 'README.md'`, keep it in `readme`, and call "
+        "`.write_text(...)` on it with a line that mentions UPI.",
     ),
-    solution="""
-readme = workspace.project_dir() / "README.md"
-readme.write_text("# My UPI fraud detection project\\n\\nBuilt in the UPI Fraud MLOps Labs.\\n")
-""",
 )
 def project_readme(readme: Path | None) -> str:
     require_type(readme, Path, "`readme`")
@@ -40,12 +38,11 @@ def project_readme(readme: Path | None) -> str:
     "0.2",
     "ask a running service if it is healthy",
     hint=(
+        "A healthy server answers HTTP 200 at the path /health of its own address; the service object "
+        "knows that address.",
         "The service object has a `.url` (like http://127.0.0.1:PORT). Add '/health' and pass it to "
-        "`services.http_status(...)`, which returns the HTTP status code as an int."
+        "`services.http_status(...)`, which returns the HTTP status code as an int.",
     ),
-    solution="""
-health_status = services.http_status(ui.url + "/health")
-""",
 )
 def health(status: int | None, service: object) -> str:
     require_type(status, int, "`health_status`")

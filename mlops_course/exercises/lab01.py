@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import metrics, story
+from .. import metrics, periods, story
 from ..checks import Wrong, exercise, require_type
 
 
@@ -15,19 +15,18 @@ from ..checks import Wrong, exercise, require_type
     "1.1",
     "the hour of the day in India",
     hint=(
-        "`event_timestamp` is stored in UTC. Convert it first with `.dt.tz_convert(story.TIMEZONE)` "
-        "(Asia/Kolkata, UTC+05:30), then take `.dt.hour`."
+        "`event_timestamp` is stored in UTC, but the rhythm of the day (nights, evenings) is in India's "
+        "time, IST (UTC+05:30): convert before you take the hour.",
+        "`.dt.tz_convert(story.TIMEZONE)` converts to Asia/Kolkata; then `.dt.hour` gives the hour, 0 to "
+        "23, one per payment.",
     ),
-    solution="""
-hour_ist = tx["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.hour
-""",
 )
 def hour_ist(answer: Any, tx: pd.DataFrame) -> str:
     require_type(answer, (pd.Series, np.ndarray), "`hour_ist`")
     values = np.asarray(answer)
     if len(values) != len(tx):
         raise Wrong(f"`hour_ist` has {len(values)} values but there are {len(tx)} payments: one hour per payment.")
-    truth = tx["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.hour.to_numpy()
+    truth = periods.ist_hours(tx["event_timestamp"]).to_numpy()
     utc = tx["event_timestamp"].dt.hour.to_numpy()
     if np.array_equal(values, utc):
         raise Wrong("these are UTC hours: India is 5 h 30 min ahead, so convert to Asia/Kolkata before taking the hour.")
@@ -41,21 +40,18 @@ def hour_ist(answer: Any, tx: pd.DataFrame) -> str:
     "1.2",
     "a time-based split",
     hint=(
-        "Compare the IST calendar date of each payment with the story's dates: train is up to and including "
-        "`story.TRAIN_END`, validation up to `story.VALID_END`, test up to `story.TEST_END`. "
-        "`tx['event_timestamp'].dt.tz_convert(story.TIMEZONE).dt.date` gives the IST date."
+        "Split by the IST calendar date of each payment: train up to and including `story.TRAIN_END`, "
+        "validation after that up to `story.VALID_END`, test after that up to `story.TEST_END`. Each "
+        "payment lands in exactly one part.",
+        "`tx['event_timestamp'].dt.tz_convert(story.TIMEZONE).dt.date` gives the IST date; compare it "
+        "with the story's dates and filter `tx` with the masks. The trap: the UTC date puts late-evening "
+        "payments on the wrong day.",
     ),
-    solution="""
-day = tx["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.date
-train = tx[day <= story.TRAIN_END]
-valid = tx[(day > story.TRAIN_END) & (day <= story.VALID_END)]
-test = tx[(day > story.VALID_END) & (day <= story.TEST_END)]
-""",
 )
 def time_split(train: Any, valid: Any, test: Any, tx: pd.DataFrame) -> str:
     for name, part in (("train", train), ("valid", valid), ("test", test)):
         require_type(part, pd.DataFrame, f"`{name}`")
-    day = tx["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.date
+    day = periods.ist_dates(tx["event_timestamp"])
     expected = {
         "train": tx.index[day <= story.TRAIN_END],
         "valid": tx.index[(day > story.TRAIN_END) & (day <= story.VALID_END)],
@@ -71,7 +67,7 @@ def time_split(train: Any, valid: Any, test: Any, tx: pd.DataFrame) -> str:
         if len(part) and not part.index.isin(tx.index).all():
             raise Wrong(f"`{name}` has rows that are not in `tx`: filter `tx`, do not build new rows.")
         if not part.index.equals(expected[name]):
-            days = part["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.date
+            days = periods.ist_dates(part["event_timestamp"])
             first, last = (days.min(), days.max()) if len(part) else (None, None)
             raise Wrong(
                 f"`{name}` has {len(part):,} payments from {first} to {last}, but it should have "
@@ -84,18 +80,12 @@ def time_split(train: Any, valid: Any, test: Any, tx: pd.DataFrame) -> str:
     "1.3",
     "the rules baseline",
     hint=(
-        "Three yes/no rules, each 0 or 1: the payment's `device_id` is not the customer's `usual_device_id` "
-        "(map it from `customers`), the IST hour is in `story.NIGHT_HOURS_IST`, and `amount_inr` is at least "
-        "`story.RULES_HIGH_AMOUNT_INR`. The score is their sum, 0 to 3."
+        "Three yes/no rules, each 0 or 1, added into a score from 0 to 3: the device is not the "
+        "customer's usual one, the payment is at night (IST), the amount is large.",
+        "Map each payment's `customer_id` to its `usual_device_id` from `customers` (compare as strings);"
+        " night is the IST hour in `story.NIGHT_HOURS_IST`; large is `amount_inr` at least "
+        "`story.RULES_HIGH_AMOUNT_INR`. Turn each rule into 0/1 with `.astype(int)` before adding.",
     ),
-    solution="""
-def rules_score(df, customers):
-    usual = df["customer_id"].map(customers.set_index("customer_id")["usual_device_id"])
-    new_device = df["device_id"].astype(str) != usual.astype(str)
-    night = df["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.hour.isin(story.NIGHT_HOURS_IST)
-    high_amount = df["amount_inr"] >= story.RULES_HIGH_AMOUNT_INR
-    return new_device.astype(int) + night.astype(int) + high_amount.astype(int)
-""",
 )
 def rules(func: Any, tx: pd.DataFrame, customers: pd.DataFrame) -> str:
     if func is None or not callable(func):
@@ -103,13 +93,13 @@ def rules(func: Any, tx: pd.DataFrame, customers: pd.DataFrame) -> str:
     sample = tx.iloc[:: max(1, len(tx) // 3000)]
     try:
         got = func(sample, customers)
-    except Exception as err:  # noqa: BLE001 (the learner's code: report, don't crash)
+    except Exception as err:  # the learner's code: report, don't crash
         raise Wrong(f"calling rules_score(df, customers) raised {type(err).__name__}: {err}") from None
     got = np.asarray(got, dtype=float)
     usual = sample["customer_id"].map(customers.set_index("customer_id")["usual_device_id"])
     parts = {
         "new device": (sample["device_id"].astype(str) != usual.astype(str)).to_numpy(),
-        "night": sample["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.hour.isin(story.NIGHT_HOURS_IST).to_numpy(),
+        "night": periods.ist_hours(sample["event_timestamp"]).isin(story.NIGHT_HOURS_IST).to_numpy(),
         "high amount": (sample["amount_inr"] >= story.RULES_HIGH_AMOUNT_INR).to_numpy(),
     }
     truth = sum(p.astype(int) for p in parts.values())
@@ -130,12 +120,11 @@ def rules(func: Any, tx: pd.DataFrame, customers: pd.DataFrame) -> str:
     "1.4",
     "score the baseline in rupees",
     hint=(
-        "`metrics.rupee_value(payments, scores)` takes the payments (with labels, amounts and timestamps) and one "
-        "score per payment. Pass `test` and `rules_score(test, customers)`."
+        "The rupee metric needs the payments you score and one score per payment: score the test month, "
+        "not the validation one.",
+        "`metrics.rupee_value(payments, scores)` takes the payments (with labels, amounts and timestamps)"
+        " and one score per payment. Pass `test` and `rules_score(test, customers)`.",
     ),
-    solution="""
-baseline_test = metrics.rupee_value(test, rules_score(test, customers))
-""",
 )
 def baseline_value(result: Any, test: pd.DataFrame, scores: Any) -> str:
     require_type(result, metrics.RupeeResult, "`baseline_test`")

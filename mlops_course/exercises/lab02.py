@@ -21,18 +21,17 @@ def _client() -> Any:
     "2.1",
     "log the missing metric",
     hint=(
-        "Inside the `with mlflow.start_run(...)` block, call `mlflow.log_metric(\"valid_pr_auc\", value)` "
-        "with the PR-AUC on the validation month (`average_precision_score(valid.is_fraud, scores)`)."
+        "A metric logged inside the run's `with mlflow.start_run(...)` block belongs to that run: log the"
+        " PR-AUC on the validation month under the name 'valid_pr_auc'.",
+        "`mlflow.log_metric(name, value)`, with the value `average_precision_score(valid.is_fraud, "
+        "scores)` for this model's validation scores (the validation month, not the test one).",
     ),
-    solution="""
-mlflow.log_metric("valid_pr_auc", average_precision_score(valid.is_fraud, lr_scores))
-""",
 )
 def log_metric(run_id: Any, expected: float) -> str:
     require_type(run_id, str, "`lr_run_id`")
     try:
         run = _client().get_run(run_id)
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise Wrong(f"there is no run with id {run_id!r} in the tracking store.") from None
     metrics = run.data.metrics
     if "valid_pr_auc" not in metrics:
@@ -50,17 +49,12 @@ def log_metric(run_id: Any, expected: float) -> str:
     "2.2",
     "find the best run by the business metric",
     hint=(
-        "`mlflow.search_runs(experiment_names=[EXPERIMENT], filter_string=\"tags.candidate = 'yes'\", "
-        "order_by=[\"metrics.valid_net_value_inr DESC\"])` returns a DataFrame, best first; take `.iloc[0]['run_id']`."
+        "Ask the tracking store, not your memory: search the experiment's candidate runs (tagged "
+        "candidate='yes'), ordered by the business metric, rupees saved on validation, best first.",
+        "`mlflow.search_runs(experiment_names=[...], filter_string=\"tags.candidate = 'yes'\", "
+        "order_by=[\"metrics.valid_net_value_inr DESC\"])` returns a DataFrame, best first; take the "
+        "'run_id' of its first row. The trap: ordering by PR-AUC picks another run.",
     ),
-    solution="""
-candidates = mlflow.search_runs(
-    experiment_names=[EXPERIMENT],
-    filter_string="tags.candidate = 'yes'",
-    order_by=["metrics.valid_net_value_inr DESC"],
-)
-best_run_id = candidates.iloc[0]["run_id"]
-""",
 )
 def best_run(run_id: Any, experiment: str) -> str:
     import mlflow
@@ -84,18 +78,17 @@ def best_run(run_id: Any, experiment: str) -> str:
     "2.3",
     "give the best version the champion alias",
     hint=(
-        "`client.set_registered_model_alias(MODEL_NAME, \"champion\", version)` where `version` is the `.version` "
-        "of the ModelVersion that `mlflow.register_model` returned (aliases replace the deprecated stages)."
+        "An alias is a movable name for one version of a registered model: point 'champion' at the best "
+        "version, and every piece of code that loads by alias follows it.",
+        "`client.set_registered_model_alias(name, alias, version)`, with the `.version` of the "
+        "ModelVersion that `mlflow.register_model` returned (aliases replace the deprecated stages).",
     ),
-    solution="""
-client.set_registered_model_alias(MODEL_NAME, "champion", best_version)
-""",
 )
 def champion_alias(model_name: str, expected_version: Any) -> str:
     client = _client()
     try:
         mv = client.get_model_version_by_alias(model_name, "champion")
-    except Exception:  # noqa: BLE001
+    except Exception:
         raise Wrong(f"registered model {model_name!r} has no 'champion' alias yet.") from None
     if str(mv.version) != str(expected_version):
         raise Wrong(f"'champion' points to version {mv.version}, but the best version is {expected_version}.")
@@ -105,10 +98,12 @@ def champion_alias(model_name: str, expected_version: Any) -> str:
 @exercise(
     "2.4",
     "load the champion by its alias",
-    hint="`mlflow.pyfunc.load_model(f\"models:/{MODEL_NAME}@champion\")` loads whatever version the alias points to.",
-    solution="""
-champion = mlflow.pyfunc.load_model(f"models:/{MODEL_NAME}@champion")
-""",
+    hint=(
+        "Load the model by its alias, not by a version number or a run id, so this code never changes "
+        "when a new champion is promoted.",
+        "`mlflow.pyfunc.load_model(uri)` with a model URI of the form `models:/<registered model "
+        "name>@<alias>`.",
+    ),
 )
 def load_champion(model: Any, model_name: str) -> str:
     import mlflow

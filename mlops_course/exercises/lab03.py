@@ -36,17 +36,12 @@ def _crafted() -> pd.DataFrame:
     "3.1",
     "a windowed count without leakage",
     hint=(
-        "For each payment at time t count the same customer's payments with t - 24h < time < t: not the payment "
-        "itself, not others at the very same instant, and not one exactly 24 h earlier. "
-        "`feature_pipeline.window_count_sum(codes, millis, values, seconds)` does this for any window."
+        "For each payment at time t, count the same customer's payments with t - 24h < time < t: not the "
+        "payment itself, not others at the very same instant, and not one exactly 24 h earlier.",
+        "`feature_pipeline.window_count_sum(codes, millis, values, seconds)` does this for any window: "
+        "integer customer codes (`pd.factorize`), times from `feature_pipeline.millis(...)`, values all "
+        "ones, and `feature_pipeline.WINDOWS['24h']`. Return one count per payment, on the index of `tx`.",
     ),
-    solution="""
-def customer_txn_24h(tx):
-    codes = pd.factorize(tx["customer_id"].astype(str))[0]
-    count, _ = feature_pipeline.window_count_sum(codes, feature_pipeline.millis(tx["event_timestamp"]),
-                                                np.ones(len(tx)), feature_pipeline.WINDOWS["24h"])
-    return pd.Series(count, index=tx.index)
-""",
 )
 def window_count(func: Any, tx: pd.DataFrame) -> str:
     if func is None or not callable(func):
@@ -54,7 +49,7 @@ def window_count(func: Any, tx: pd.DataFrame) -> str:
     crafted = _crafted()
     try:
         got = np.asarray(func(crafted), dtype=float)
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         raise Wrong(f"calling customer_txn_24h on a small example raised {type(err).__name__}: {err}") from None
     want = _truth_count_24h(crafted)
     if got.shape != want.shape:
@@ -79,16 +74,13 @@ def window_count(func: Any, tx: pd.DataFrame) -> str:
     "3.2",
     "define a feature view",
     hint=(
-        "`FeatureView(name=\"payee_recent\", entities=[definitions.payee], ttl=timedelta(days=1), "
-        "source=definitions.source(\"payee_recent\"), schema=[Field(name=..., dtype=Array(Float64)), ...])`; "
-        "the two fields are payee_recent_ts (Array(Float64)) and payee_recent_payer (Array(String))."
+        "A feature view tells Feast which entity keys the rows, where they are read from, how long a row "
+        "stays valid and what columns it holds: here, a payee's payments of the last 24 hours.",
+        "`FeatureView(name=..., entities=[...], ttl=..., source=..., schema=[Field(name=..., dtype=...), "
+        "...])`: the entity is `definitions.payee`, the source `definitions.source('payee_recent')`, and "
+        "the two fields are payee_recent_ts (Array(Float64)) and payee_recent_payer (Array(String)). The "
+        "trap: a ttl longer than the 24-hour window.",
     ),
-    solution="""
-payee_recent = FeatureView(
-    name="payee_recent", entities=[definitions.payee], ttl=timedelta(days=1), source=definitions.source("payee_recent"),
-    schema=[Field(name="payee_recent_ts", dtype=Array(Float64)), Field(name="payee_recent_payer", dtype=Array(String))],
-)
-""",
 )
 def feature_view(view: Any, reference: Any) -> str:
     from feast import FeatureView
@@ -114,14 +106,13 @@ def feature_view(view: Any, reference: Any) -> str:
     "3.3",
     "build a point-in-time training set",
     hint=(
-        "`store.get_historical_features(entity_df=entities, features=store.get_feature_service(\"fraud_detection_v2\"))"
-        ".to_df()` returns rows in its own order: merge it back onto `entities[[\"txn_id\"]]` to restore yours."
+        "Point-in-time correct means each payment gets its features as they were known just before it: "
+        "ask the offline store for the whole feature service, with the payments and their timestamps as "
+        "the entity frame.",
+        "`store.get_historical_features(entity_df=..., "
+        "features=store.get_feature_service('fraud_detection_v2')).to_df()`. The trap: it returns rows in"
+        " its own order; merge it back onto `entities[['txn_id']]` to restore yours.",
     ),
-    solution="""
-service = store.get_feature_service("fraud_detection_v2")
-raw = store.get_historical_features(entity_df=entities, features=service).to_df()
-training = entities[["txn_id"]].merge(raw, on="txn_id", how="left")
-""",
 )
 def training_set(training: Any, entities: pd.DataFrame, truth: pd.DataFrame, feature_names: list[str]) -> str:
     if not isinstance(training, pd.DataFrame):
@@ -144,13 +135,12 @@ def training_set(training: Any, entities: pd.DataFrame, truth: pd.DataFrame, fea
     "3.4",
     "fetch features online",
     hint=(
-        "`store.get_online_features(features=store.get_feature_service(\"fraud_detection_v2\"), "
-        "entity_rows=[live_request]).to_dict()` returns {feature: [value]} for one request."
+        "Serving asks for one entity row at a time, at request time: the same feature service as "
+        "training, read from the online store.",
+        "`store.get_online_features(features=..., entity_rows=[...])` takes the feature service and a "
+        "list of request dicts (here just `live_request`); `.to_dict()` turns the answer into {feature: "
+        "[value]}.",
     ),
-    solution="""
-online = store.get_online_features(features=store.get_feature_service("fraud_detection_v2"),
-                                   entity_rows=[live_request]).to_dict()
-""",
 )
 def online_features(online: Any, expected: dict[str, float]) -> str:
     if not isinstance(online, dict):

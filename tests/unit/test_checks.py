@@ -10,8 +10,6 @@ from mlops_course import checks, notebooks
 from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone, Wrong, exercise, require_type
 from mlops_course.errors import CourseError
 
-pytestmark = pytest.mark.unit
-
 
 @exercise("9.1", "double it", hint=("think of multiplication", "multiply `x` by two"))
 def double(y):

@@ -17,8 +17,6 @@ import pytest
 from mlops_course import notebooks, workspace
 from mlops_course.checks import Exercise
 
-pytestmark = pytest.mark.unit
-
 ROOT = workspace.course_root()
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 EXERCISES_IMPORT = re.compile(r"^from mlops_course\.exercises import (lab\d+) as ex$", re.M)

@@ -2,11 +2,9 @@
 
 import pytest
 
-from mlops_course import data, metrics, story
+from mlops_course import data, metrics, periods, story
 from mlops_course.checks import ExerciseIncorrect
 from mlops_course.exercises import lab01
-
-pytestmark = pytest.mark.unit
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +15,7 @@ def upi():
 @pytest.fixture(scope="module")
 def split(upi):
     tx = upi.transactions
-    day = tx["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.date
+    day = periods.ist_dates(tx["event_timestamp"])
     return (tx[day <= story.TRAIN_END], tx[(day > story.TRAIN_END) & (day <= story.VALID_END)],
             tx[(day > story.VALID_END) & (day <= story.TEST_END)])
 
@@ -25,13 +23,13 @@ def split(upi):
 def right_rules(df, customers):
     usual = df["customer_id"].map(customers.set_index("customer_id")["usual_device_id"])
     return ((df["device_id"].astype(str) != usual.astype(str)).astype(int)
-            + df["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.hour.isin(story.NIGHT_HOURS_IST).astype(int)
+            + periods.ist_hours(df["event_timestamp"]).isin(story.NIGHT_HOURS_IST).astype(int)
             + (df["amount_inr"] >= story.RULES_HIGH_AMOUNT_INR).astype(int))
 
 
 def test_hour_ist(upi):
     tx = upi.transactions
-    lab01.hour_ist.check(tx.event_timestamp.dt.tz_convert(story.TIMEZONE).dt.hour, tx)
+    lab01.hour_ist.check(periods.ist_hours(tx.event_timestamp), tx)
     with pytest.raises(ExerciseIncorrect, match="these are UTC hours"):
         lab01.hour_ist.check(tx.event_timestamp.dt.hour, tx)
     with pytest.raises(ExerciseIncorrect, match="one hour per payment"):
@@ -56,7 +54,7 @@ def test_rules(upi):
     lab01.rules.check(right_rules, tx, customers)
 
     def no_night(df, c):
-        return right_rules(df, c) - df["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.hour.isin(story.NIGHT_HOURS_IST).astype(int)
+        return right_rules(df, c) - periods.ist_hours(df["event_timestamp"]).isin(story.NIGHT_HOURS_IST).astype(int)
 
     def utc_night(df, c):
         return no_night(df, c) + df["event_timestamp"].dt.hour.isin(story.NIGHT_HOURS_IST).astype(int)

@@ -8,8 +8,6 @@ from mlops_course import data
 from mlops_course.checks import ExerciseIncorrect
 from mlops_course.exercises import lab03
 
-pytestmark = pytest.mark.unit
-
 DAY_MS = 86_400_000
 
 

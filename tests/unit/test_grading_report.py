@@ -8,8 +8,6 @@ import pytest
 from mlops_course import grading, notebooks, workspace
 from mlops_course.checks import CHECK_MIME, ExerciseNotDone
 
-pytestmark = pytest.mark.unit
-
 ROOT = workspace.course_root()
 
 

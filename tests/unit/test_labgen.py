@@ -9,8 +9,6 @@ from mlops_course import labgen, notebooks
 from mlops_course.errors import CourseError
 from mlops_course.notebooks import BuildError
 
-pytestmark = pytest.mark.unit
-
 
 def nb(*cells):
     out = []

@@ -5,8 +5,6 @@ import pytest
 from mlops_course import notebooks
 from mlops_course.notebooks import BuildError
 
-pytestmark = pytest.mark.unit
-
 
 def code_cell(src):
     return {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": src}

@@ -5,8 +5,6 @@ import pytest
 from mlops_course import notebooks, record
 from mlops_course.notebooks import BuildError
 
-pytestmark = pytest.mark.unit
-
 SOLUTION = {
     "cells": [
         {"cell_type": "markdown", "metadata": {}, "source": "# Title"},

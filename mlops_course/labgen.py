@@ -1,0 +1,93 @@
+"""How a learner's lab is generated from its solution notebook.
+
+solutions/ is the source of truth. A learner's lab is the solution with each
+block between `### BEGIN SOLUTION <id>` and `### END SOLUTION` replaced by a
+TODO and a stub that raises ExerciseNotDone, outputs cleared, and cells tagged
+`solution-only` dropped. Labs are never edited by hand: `build(check=True)`
+reports any lab that differs from what the build would write.
+"""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+from . import notebooks, workspace
+from .notebooks import BuildError, SolutionBlock
+
+SOLUTION_ONLY_TAG = "solution-only"
+IMPORT_LINE = "import mlops_course as mc"
+
+
+def stub_out(text: str, where: str = "cell") -> tuple[str, list[str]]:
+    """Replace each solution block with a TODO and a stub; return new text and exercise ids."""
+    out: list[str] = []
+    ids: list[str] = []
+    for part in notebooks.parse(text, where):
+        if isinstance(part, SolutionBlock):
+            out.append(f"{part.indent}# TODO exercise {part.exercise_id}: replace the next line with your code.")
+            out.append(f'{part.indent}mc.todo("{part.exercise_id}")')
+            ids.append(part.exercise_id)
+        else:
+            out.append(part)
+    result = "\n".join(out)
+    if text.endswith("\n"):
+        result += "\n"
+    return result, ids
+
+
+def _lab_cell(cell: dict[str, Any], where: str) -> dict[str, Any]:
+    notebooks.drop_volatile(cell.get("metadata", {}))
+    cell.pop("id", None)
+    if cell["cell_type"] == "code":
+        cell["source"] = stub_out(notebooks.source(cell), where=where)[0].splitlines(keepends=True)
+        cell["outputs"] = []
+        cell["execution_count"] = None
+    else:
+        cell.pop("outputs", None)
+    return cell
+
+
+def make_lab(solution: dict[str, Any], name: str = "notebook") -> dict[str, Any]:
+    """The learner's notebook for a solution notebook."""
+    nb = copy.deepcopy(solution)
+    code = [notebooks.source(c) for c in nb["cells"] if c["cell_type"] == "code"]
+    if notebooks.exercise_ids(nb) and not any(IMPORT_LINE in src for src in code):
+        raise BuildError(f"{name}: has exercises, so a code cell must '{IMPORT_LINE}' (the stubs call mc.todo).")
+    nb["cells"] = [_lab_cell(cell, f"{name} cell {i}") for i, cell in enumerate(nb["cells"])
+                   if SOLUTION_ONLY_TAG not in cell.get("metadata", {}).get("tags", [])]
+    meta = nb.setdefault("metadata", {})
+    notebooks.drop_volatile(meta)
+    meta[notebooks.METADATA_KEY] = {"generated_from": f"solutions/{name}", "do_not_edit": "run `make labs` to regenerate"}
+    nb["nbformat"], nb["nbformat_minor"] = 4, 4
+    return nb
+
+
+def build(root: Path | None = None, check: bool = False) -> list[str]:
+    """Write labs/ from solutions/ (or, with check, list labs that are stale or missing)."""
+    base = root or workspace.course_root()
+    sol_dir, lab_dir = base / "solutions", base / "labs"
+    problems: list[str] = []
+    expected = set()
+    for sol in sorted(sol_dir.glob("*.ipynb")):
+        expected.add(sol.name)
+        text = notebooks.dumps(make_lab(notebooks.read(sol), sol.name))
+        target = lab_dir / sol.name
+        current = target.read_text(encoding="utf-8") if target.exists() else None
+        if current == text:
+            continue
+        if check:
+            problems.append(f"labs/{sol.name} is {'missing' if current is None else 'stale'}")
+        else:
+            lab_dir.mkdir(exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+            problems.append(f"wrote labs/{sol.name}")
+    for extra in sorted(lab_dir.glob("*.ipynb")):
+        if extra.name not in expected:
+            if check:
+                problems.append(f"labs/{extra.name} has no solution notebook")
+            else:
+                extra.unlink()
+                problems.append(f"removed labs/{extra.name}")
+    return problems
