@@ -20,14 +20,15 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from . import workspace
-from .errors import OneSentenceError
+from .errors import CourseError
 
 HOST = "127.0.0.1"
 
 
-class ServiceError(OneSentenceError, RuntimeError):
+class ServiceError(CourseError, RuntimeError):
     """A background service did not start or answer."""
 
 
@@ -52,7 +53,7 @@ def port_is_free(port: int, host: str = HOST) -> bool:
 def http_status(url: str, timeout: float = 2.0) -> int | None:
     """The HTTP status of a GET, or None when nothing answers."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 (localhost only)
+        with urllib.request.urlopen(url, timeout=timeout) as resp:
             return resp.status
     except urllib.error.HTTPError as err:
         return err.code
@@ -117,7 +118,7 @@ class Service:
             )
         env = {**os.environ, **workspace.environment(), **self.env}
         guard = [sys.executable, "-m", "mlops_course._guard", str(os.getpid()), "--", *self.command]
-        log = open(self.log_path, "ab")  # noqa: SIM115 (kept open by the child)
+        log = open(self.log_path, "ab")  # kept open by the child
         try:
             self.proc = subprocess.Popen(
                 guard, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -164,32 +165,34 @@ class Service:
         except psutil.NoSuchProcess:
             return []
 
-    def _signal_group(self, sig: int) -> None:
-        try:
-            os.killpg(self.proc.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def stop(self, grace: float = 10.0) -> None:
-        """Stop the server and all its children; safe to call twice."""
+    def _processes(self) -> list[Any]:
+        """The guard and its descendants, wherever their session or group (BentoML's worker has its own)."""
         import psutil
 
-        if self.proc is None:
-            return
         procs = []
         for pid in self.pids():
             try:
                 procs.append(psutil.Process(pid))
             except psutil.NoSuchProcess:
                 pass
-        self._signal_group(signal.SIGTERM)
+        return procs
+
+    def stop(self, grace: float = 10.0) -> None:
+        """Stop the server and all its descendants; safe to call twice.
+
+        SIGTERM first (to the guard's group and to every descendant by pid, since a
+        worker in its own session is outside the group), SIGKILL what is left after
+        the grace period, then wait until the port is free.
+        """
+        import psutil
+
+        if self.proc is None:
+            return
+        procs = self._processes()
+        _signal_all(self.proc.pid, procs, signal.SIGTERM)
         _, alive = psutil.wait_procs(procs, timeout=grace)
-        for p in alive:
-            try:
-                p.kill()
-            except psutil.NoSuchProcess:
-                pass
-        self._signal_group(signal.SIGKILL)
+        _signal_all(self.proc.pid, alive, signal.SIGKILL)
+        psutil.wait_procs(alive, timeout=grace)
         try:
             self.proc.wait(timeout=grace)
         except subprocess.TimeoutExpired:
@@ -197,6 +200,7 @@ class Service:
         if self in _RUNNING:
             _RUNNING.remove(self)
         self.proc = None
+        _wait_port_free(self.port, timeout=grace)
 
     def __enter__(self) -> Service:
         return self.start()
@@ -209,18 +213,22 @@ class Service:
         return f"<Service {self.name}: {state}>"
 
 
-def mlflow_ui(port: int | None = None, timeout: float = 60.0) -> Service:
-    """The MLflow UI on the workspace's tracking store (one worker, localhost only)."""
-    bin_dir = Path(sys.executable).parent
-    mlflow_bin = bin_dir / "mlflow"
-    cmd = [str(mlflow_bin)] if mlflow_bin.exists() else [sys.executable, "-m", "mlflow"]
-    cmd += [
-        "ui",
-        "--backend-store-uri", workspace.mlflow_tracking_uri(),
-        "--default-artifact-root", str(workspace.mlflow_artifact_root()),
-        "--host", "{host}", "--port", "{port}", "--workers", "1",
-    ]
-    return Service("mlflow-ui", cmd, port=port, ready_path="/health", timeout=timeout)
+def _signal_all(group: int, procs: list[Any], sig: int) -> None:
+    try:
+        os.killpg(group, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+    for p in procs:
+        try:
+            p.send_signal(sig)
+        except Exception:  # gone already, or not ours any more
+            pass
+
+
+def _wait_port_free(port: int | None, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while port is not None and not port_is_free(port) and time.monotonic() < deadline:
+        time.sleep(0.1)
 
 
 def stop_all() -> None:

@@ -13,8 +13,6 @@ import pytest
 from mlops_course import launchers, services
 from mlops_course.services import Service, ServiceError
 
-pytestmark = pytest.mark.integration
-
 # A tiny HTTP server that also forks a worker in its own session, as BentoML does: a SIGKILL of the
 # server's process group does not reach it, and it survives its parent unless the guard finds it.
 SERVER = [sys.executable, "-c", textwrap.dedent("""
@@ -74,25 +72,32 @@ def test_a_busy_port_is_refused_with_advice(ws):
             Service("toy2", SERVER, port=first.port).start()
 
 
-def test_killing_the_parent_kills_the_server_and_frees_the_port(ws, tmp_path):
-    # A stand-in for a notebook kernel: starts a service, reports its pids, then is SIGKILLed (no atexit).
-    script = tmp_path / "kernel.py"
-    script.write_text(textwrap.dedent(f"""
-        import json, sys, time
-        from mlops_course.services import Service
-        svc = Service("toy", {SERVER!r}, ready_path="/health", timeout=20).start()
-        print(json.dumps({{"port": svc.port, "pids": svc.pids()}}), flush=True)
-        time.sleep(120)
-    """))
-    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+def kill_the_kernel_that_started(tmp_path, start: str, ready_path: str, timeout: float = 15.0) -> None:
+    """A stand-in for a notebook kernel runs `start` (which binds `svc`), reports its pids, then is SIGKILLed
+    (no atexit, no finally): the guard alone must stop every process and free the port."""
     import json
 
+    script = tmp_path / "kernel.py"
+    script.write_text(textwrap.dedent(f"""
+        import json, time
+        from mlops_course import launchers
+        from mlops_course.services import Service
+        {start}
+        print(json.dumps({{"port": svc.port, "pids": svc.pids()}}), flush=True)
+        time.sleep(300)
+    """))
+    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
     info = json.loads(parent.stdout.readline())
-    assert services.http_status(f"http://127.0.0.1:{info['port']}/health") == 200
+    assert services.http_status(f"http://127.0.0.1:{info['port']}{ready_path}") == 200
     parent.send_signal(signal.SIGKILL)
     parent.wait()
-    assert wait_gone(info["pids"]) == []
+    assert wait_gone(info["pids"], timeout=timeout) == []
     assert services.port_is_free(info["port"])
+
+
+def test_killing_the_parent_kills_the_server_and_frees_the_port(ws, tmp_path):
+    kill_the_kernel_that_started(tmp_path, f'svc = Service("toy", {SERVER!r}, ready_path="/health", timeout=20).start()',
+                                 "/health")
 
 
 BENTO_SERVICE = textwrap.dedent("""
@@ -130,23 +135,16 @@ def test_a_real_bentoml_service_leaves_no_worker_after_stop(ws, tmp_path):
 
 def test_a_real_bentoml_service_dies_with_the_kernel_that_started_it(ws, tmp_path):
     (tmp_path / "echo.py").write_text(BENTO_SERVICE)
-    script = tmp_path / "kernel.py"
-    script.write_text(textwrap.dedent(f"""
-        import json, time
-        from mlops_course import launchers
-        svc = launchers.bentoml_service("echo:Echo", cwd={str(tmp_path)!r}, name="echo").start()
-        print(json.dumps({{"port": svc.port, "pids": svc.pids()}}), flush=True)
-        time.sleep(300)
-    """))
-    parent = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, text=True, env=os.environ.copy())
-    import json
+    start = f'svc = launchers.bentoml_service("echo:Echo", cwd={str(tmp_path)!r}, name="echo").start()'
+    kill_the_kernel_that_started(tmp_path, start, "/readyz", timeout=30)
 
-    info = json.loads(parent.stdout.readline())
-    assert services.http_status(f"http://127.0.0.1:{info['port']}/readyz") == 200
-    parent.send_signal(signal.SIGKILL)
-    parent.wait()
-    assert wait_gone(info["pids"], timeout=30) == []
-    assert services.port_is_free(info["port"])
+
+def test_the_evidently_ui_launcher_serves_its_api_and_stops_clean(ws, tmp_path):
+    with launchers.evidently_ui(tmp_path / "evidently") as ui:
+        assert services.http_status(ui.url + "/api/projects") == 200
+        pids, port = ui.pids(), ui.port
+    assert wait_gone(pids) == []
+    assert services.port_is_free(port)
 
 
 def test_free_port_is_on_loopback_and_free():
