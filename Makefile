@@ -5,9 +5,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-export MLFLOW_DISABLE_TELEMETRY := true
-export DO_NOT_TRACK := true
-export BENTOML_DO_NOT_TRACK := true
+# Telemetry is switched off by the course package itself (mlops_course.workspace.TELEMETRY_OFF).
 export JUPYTER_PREFER_ENV_PATH := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
@@ -16,6 +14,9 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 lab: $(STAMP)
 	$(PY) -m mlops_course lab
 
+# Everything, on all cores: the course chains each stay on one worker (see tests/conftest.py).
+# `$(PY) -m pytest -m unit` runs the unit tests alone in seconds.
+PYTEST_ARGS ?= -n auto --dist loadgroup --durations=15
 test: $(STAMP)
 	$(PY) tools/offline.py $(PY) -m pytest $(PYTEST_ARGS)
 

@@ -24,7 +24,7 @@ from mlops_course.workspace import TELEMETRY_OFF, using
 ROOT = Path(__file__).resolve().parents[1]
 GUARD_DIR = ROOT / "tools" / "offline_guard"
 _STATUS_KEY = pytest.StashKey[set]()
-_FOLDER_MARKERS = {"unit": "unit", "integration": "integration", "course": "course"}
+_FOLDER_MARKERS = {"unit": "unit", "integration": "integration", "course": "course", "studies": "slow"}
 
 # Before anything imports the course: a throwaway default workspace for this run,
 # telemetry off, and (outside tools/offline.py) the socket guard for child processes.
@@ -48,6 +48,11 @@ def _git_status() -> set[str]:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.stash[_STATUS_KEY] = _git_status()
+    if hasattr(config, "workerinput"):
+        # One thread per xdist worker (and the kernels it starts): with a worker per core, OpenMP's default
+        # of one thread per core in every process (scikit-learn's HistGradientBoosting) oversubscribes the CPU.
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

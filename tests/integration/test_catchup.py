@@ -23,7 +23,7 @@ def write_course(root, fail_lab=None):
         lab_id = f"0{i}-{name}"
         labs.append({
             "id": lab_id, "title": name.upper(), "layer": "x", "notebook": f"0{i}_{name}.ipynb",
-            "status": "built", "minutes": 1, "objectives": ["o"],
+            "status": "built", "minutes": 1, "ci_seconds": 30, "objectives": ["o"],
             "requires": [labs[-1]["id"]] if labs else [], "parameters": {"ci": {"SIZE": "ci"}},
         })
         extra = "raise ValueError('broken on purpose')" if lab_id == fail_lab else ""

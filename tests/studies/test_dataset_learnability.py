@@ -15,7 +15,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import average_precision_score
 from threadpoolctl import threadpool_limits
 
-from mlops_course import data, story
+from mlops_course import data, periods, story
 
 N_TRANSACTIONS = 100_000
 PER_TRANSACTION = [
@@ -78,7 +78,7 @@ def pr_auc(train: pd.DataFrame, test: pd.DataFrame, columns: list[str]) -> tuple
 def split() -> tuple[pd.DataFrame, pd.DataFrame]:
     """Train on February-August (January warms up the windows), test on September-December."""
     df = add_features(data.generate(n_transactions=N_TRANSACTIONS).transactions)
-    day = df.event_timestamp.dt.tz_convert(story.TIMEZONE).dt.date
+    day = periods.ist_dates(df.event_timestamp)
     train = df[(day >= pd.Timestamp("2025-02-01").date()) & (day <= story.TEST_END)]
     test = df[day > story.TEST_END]
     return train, test

@@ -5,13 +5,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-import pytest
-
 PACKAGE = Path(__file__).resolve().parents[2] / "mlops_course"
 MAX_MODULE_LINES = 400
 MAX_FUNCTION_LINES = 60
 
-pytestmark = pytest.mark.unit
 
 
 def _modules() -> list[Path]:

@@ -12,7 +12,7 @@ GOOD = {
     "course": {"title": "T", "version": "1"},
     "labs": [
         {"id": "00-setup", "title": "Setup", "layer": "orientation", "notebook": "00_setup.ipynb",
-         "status": "built", "minutes": 10, "objectives": ["o"], "parameters": {"ci": {"X": 1}}},
+         "status": "built", "minutes": 10, "objectives": ["o"], "parameters": {"ci": {"X": 1}}, "ci_seconds": 30},
         {"id": "01-next", "title": "Next", "layer": "framing", "notebook": "01_next.ipynb",
          "minutes": 10, "objectives": ["o"], "requires": ["00-setup"]},
     ],
@@ -61,6 +61,8 @@ def test_a_good_manifest_parses_with_defaults():
         (bad(labs__1__id="00-setup"), "labs[1].id"),
         (bad(course=KeyError), "course"),
         (bad(course__version=KeyError), "course.version"),
+        (bad(labs__0__ci_seconds=KeyError), "ci_seconds"),
+        (bad(labs__0__ci_seconds=0), "labs[0].ci_seconds"),
     ],
 )
 def test_a_bad_manifest_fails_with_one_message_naming_the_field(data, named):
