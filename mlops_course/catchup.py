@@ -19,21 +19,17 @@ from pathlib import Path
 from typing import Any
 
 from . import workspace
-from .errors import OneSentenceError
+from .errors import CourseError
 from .manifest import Lab, Manifest, ManifestError
 from .manifest import course as _course
 
 
-class CatchUpError(OneSentenceError, RuntimeError):
+class CatchUpError(CourseError, RuntimeError):
     """An earlier lab could not be run automatically."""
 
 
-def _markers_dir() -> Path:
-    return workspace.folder(".course", "completed")
-
-
 def marker_path(lab_id: str) -> Path:
-    return _markers_dir() / f"{lab_id}.json"
+    return workspace.completed_dir() / f"{lab_id}.json"
 
 
 def is_complete(lab_id: str) -> bool:
@@ -101,32 +97,21 @@ def run_lab(
     src = (solutions_dir or workspace.course_root() / "solutions") / lab.notebook
     if not src.is_file():
         raise CatchUpError(f"Lab {lab.id} has no solution notebook at {src}; it cannot be run yet.")
-    out_dir = output_dir or workspace.folder(".course", "runs")
+    out_dir = output_dir or workspace.state_dir() / "runs"
     out_dir.mkdir(parents=True, exist_ok=True)
     out = out_dir / lab.notebook
     params = lab.params(size)
     params.update(extra_parameters or {})
-    env_backup = dict(os.environ)
-    workspace.activate()  # the kernel inherits this process's environment
     start = time.perf_counter()
-    try:
-        pm.execute_notebook(
-            str(src),
-            str(out),
-            parameters=params,
-            cwd=str(src.parent),
-            kernel_name="python3",
-            progress_bar=False,
-            log_output=False,
-        )
-    except pm.PapermillExecutionError as err:
-        raise CatchUpError(
-            f"Catch-up stopped: lab {lab.id} failed at cell {err.exec_count} with {err.ename}: {err.evalue}. "
-            f"Open {out} to see where, or run that lab yourself."
-        ) from None
-    finally:
-        os.environ.clear()
-        os.environ.update(env_backup)
+    with workspace.using():  # the kernel inherits this process's environment, pointed at the workspace
+        try:
+            pm.execute_notebook(str(src), str(out), parameters=params, cwd=str(src.parent),
+                                kernel_name="python3", progress_bar=False, log_output=False)
+        except pm.PapermillExecutionError as err:
+            raise CatchUpError(
+                f"Catch-up stopped: lab {lab.id} failed at cell {err.exec_count} with {err.ename}: {err.evalue}. "
+                f"Open {out} to see where, or run that lab yourself."
+            ) from None
     return _Run(lab, time.perf_counter() - start, out)
 
 

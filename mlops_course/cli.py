@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from . import workspace
+from .errors import CourseError
+from .manifest import LAB_SIZES
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
@@ -34,7 +34,8 @@ def _cmd_lab(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from .build import build, update_readme
+    from .coursemap import update_readme
+    from .labgen import build
 
     changes = build(check=args.check) + update_readme(check=args.check)
     if args.check:
@@ -61,36 +62,37 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 def _cmd_record(args: argparse.Namespace) -> int:
     """Maintainers: execute solutions on a fresh workspace and commit their real outputs."""
-    from .build import build, record_outputs
-    from .catchup import run_lab
+    from .catchup import is_complete, run_lab
+    from .labgen import build
     from .manifest import course
+    from .record import record_outputs
 
-    labs = course().built_labs
-    if args.labs:
-        wanted = {course().lab(x).id for x in args.labs}
-        last = max(course().lab(x).number for x in wanted)
-        labs = [lab for lab in labs if lab.number <= last]
-    else:
-        wanted = {lab.id for lab in labs}
-    from .catchup import is_complete
-
-    tmp = Path(tempfile.mkdtemp(prefix="mlops-record-"))
-    os.environ[workspace.WORKSPACE_ENV] = args.workspace or str(tmp / "workspace")
-    try:
-        for lab in labs:
-            if lab.id not in wanted and is_complete(lab.id):
-                print(f"{lab.id} already complete in {workspace.root()}")
-                continue
-            res = run_lab(lab, size=args.size, output_dir=tmp / "executed")
-            if lab.id in wanted:
-                record_outputs(workspace.course_root() / "solutions" / lab.notebook, res.output)
-                print(f"recorded {lab.id} ({res.seconds:.1f} s)")
-            else:
-                print(f"ran {lab.id} as a prerequisite ({res.seconds:.1f} s)")
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    labs = course().built_through(args.labs)
+    wanted = {course().lab(x).id for x in args.labs} or {lab.id for lab in labs}
+    solutions = workspace.course_root() / "solutions"
+    with workspace.scratch("mlops-record-") as scratch:
+        with workspace.using(args.workspace or scratch):
+            for lab in labs:
+                if lab.id not in wanted and is_complete(lab.id):
+                    print(f"{lab.id} already complete in {workspace.root()}")
+                    continue
+                res = run_lab(lab, size=args.size, output_dir=scratch.parent / "executed")
+                if lab.id in wanted:
+                    record_outputs(solutions / lab.notebook, res.output)
+                    print(f"recorded {lab.id} ({res.seconds:.1f} s)")
+                else:
+                    print(f"ran {lab.id} as a prerequisite ({res.seconds:.1f} s)")
     for line in build():
         print(line)
+    return 0
+
+
+def _cmd_env(args: argparse.Namespace) -> int:
+    """Shell exports that point the stack at the workspace with telemetry off (Binder's `start` evals them)."""
+    import shlex
+
+    for name, value in workspace.environment().items():
+        print(f"export {name}={shlex.quote(value)}")
     return 0
 
 
@@ -140,18 +142,20 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_build)
     p = sub.add_parser("run", help="run a lab's solution (catching up earlier labs) in the workspace")
     p.add_argument("lab", help="lab id or number, e.g. 02-experiment-tracking or 2")
-    p.add_argument("--size", default="ci", choices=["ci", "default"], help="data size (default: ci)")
+    p.add_argument("--size", default="ci", choices=LAB_SIZES, help="data size (default: ci)")
     p.set_defaults(func=_cmd_run)
     p = sub.add_parser("record", help="maintainers: execute solutions on a fresh workspace and store their outputs")
     p.add_argument("labs", nargs="*", help="lab ids (default: every built lab)")
-    p.add_argument("--size", default="default", choices=["ci", "default"])
+    p.add_argument("--size", default="default", choices=LAB_SIZES)
     p.add_argument("--workspace", help="reuse this workspace (prerequisites already complete there are not re-run); "
                    "default: a fresh temporary one")
     p.set_defaults(func=_cmd_record)
     p = sub.add_parser("check", help="instructors: run a learner's notebook and report its exercises")
     p.add_argument("notebook", help="path to the learner's .ipynb (its file name says which lab it is)")
-    p.add_argument("--size", default="ci", choices=["ci", "default"])
+    p.add_argument("--size", default="ci", choices=LAB_SIZES)
     p.set_defaults(func=_cmd_check)
+    p = sub.add_parser("env", help="print shell exports for the workspace, telemetry off (eval \"$(...)\")")
+    p.set_defaults(func=_cmd_env)
     p = sub.add_parser("status", help="which labs are done in this workspace")
     p.set_defaults(func=_cmd_status)
     p = sub.add_parser("reset", help="empty the workspace")
@@ -161,13 +165,8 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.command != "lab":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     args.jupyter_args = extra
-    from .build import BuildError
-    from .catchup import CatchUpError
-    from .manifest import ManifestError
-    from .workspace import WorkspaceError
-
     try:
         return args.func(args)
-    except (ManifestError, CatchUpError, BuildError, WorkspaceError, FileNotFoundError) as err:
+    except (CourseError, FileNotFoundError) as err:
         print(err, file=sys.stderr)  # a learner-facing sentence, not a traceback
         return 1

@@ -15,12 +15,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from . import workspace
-from .errors import OneSentenceError
+from .errors import CourseError
 
 LAB_ID = re.compile(r"^\d{2}-[a-z0-9]+(-[a-z0-9]+)*$")
+#: The sizes a lab runs at: `ci` (papermill parameters from course.yml) and `default` (the notebook's own).
+LAB_SIZES: tuple[str, ...] = ("ci", "default")
 
 
-class ManifestError(OneSentenceError, ValueError):
+class ManifestError(CourseError, ValueError):
     """course.yml is missing, unreadable or invalid."""
 
 
@@ -42,7 +44,17 @@ class Lab(_Strict):
         default_factory=dict, description="Papermill parameters per size, e.g. {'ci': {'DATA_SIZE': 'ci'}}."
     )
     outputs: list[str] = []
+    ci_seconds: int | None = Field(
+        default=None, gt=0, le=600,
+        description="Time budget for one run at the ci size on a 2-core machine; the course tests stop a run at 3x this.",
+    )
     instructor_notes: str = ""
+
+    @model_validator(mode="after")
+    def _built_has_budget(self) -> Lab:
+        if self.status == "built" and self.ci_seconds is None:
+            raise ValueError("a built lab needs ci_seconds, its time budget at the ci size")
+        return self
 
     @field_validator("id")
     @classmethod
@@ -125,6 +137,13 @@ class Manifest(_Strict):
     @property
     def built_labs(self) -> list[Lab]:
         return [lab for lab in self.labs if lab.built]
+
+    def built_through(self, lab_ids: list[str] | tuple[str, ...] = ()) -> list[Lab]:
+        """Built labs in course order, up to the last of lab_ids (all of them when none is named)."""
+        if not lab_ids:
+            return self.built_labs
+        last = max(self.lab(x).number for x in lab_ids)
+        return [lab for lab in self.built_labs if lab.number <= last]
 
     def prerequisites(self, lab_id: str) -> list[Lab]:
         """Every lab that lab_id needs, directly or not, in course order."""

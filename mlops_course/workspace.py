@@ -41,11 +41,14 @@ def course_root() -> Path:
     return _PACKAGE_DIR.parent
 
 
+def _root_path() -> Path:
+    override = os.environ.get(WORKSPACE_ENV)
+    return (Path(override).expanduser() if override else course_root() / "workspace").resolve()
+
+
 def root() -> Path:
     """The workspace root; created on first use."""
-    override = os.environ.get(WORKSPACE_ENV)
-    path = Path(override).expanduser() if override else course_root() / "workspace"
-    path = path.resolve()
+    path = _root_path()
     path.mkdir(parents=True, exist_ok=True)
     return path
 
@@ -69,9 +72,14 @@ def project_dir() -> Path:
     return folder("project")
 
 
+def _tracking_uri(ws: Path) -> str:
+    return f"sqlite:///{ws / 'mlflow' / 'mlflow.db'}"
+
+
 def mlflow_tracking_uri() -> str:
     """SQLite tracking store inside the workspace (the plain file store is refused by MLflow 3)."""
-    return f"sqlite:///{path('mlflow', 'mlflow.db')}"
+    folder("mlflow")  # SQLite creates the file, not its folder
+    return _tracking_uri(root())
 
 
 def mlflow_artifact_root() -> Path:
@@ -106,7 +114,7 @@ def state_dir() -> Path:
 
 def completed_dir() -> Path:
     """Completion markers, one JSON file per finished lab."""
-    return folder(".course", "completed")
+    return folder(state_dir().name, "completed")
 
 
 def data_cache_dir() -> Path:
@@ -120,10 +128,11 @@ def data_cache_dir() -> Path:
 
 def environment() -> dict[str, str]:
     """Environment variables that point the stack at this workspace, with telemetry off."""
+    ws = _root_path()  # computing the variables creates nothing: the stack makes its folders when it writes
     return {
-        WORKSPACE_ENV: str(root()),
-        "MLFLOW_TRACKING_URI": mlflow_tracking_uri(),
-        "BENTOML_HOME": str(bentoml_home()),
+        WORKSPACE_ENV: str(ws),
+        "MLFLOW_TRACKING_URI": _tracking_uri(ws),
+        "BENTOML_HOME": str(ws / "bentoml"),
         **TELEMETRY_OFF,
     }
 
