@@ -10,6 +10,7 @@ cannot run. So a crashed kernel leaves no orphan holding a port.
 from __future__ import annotations
 
 import atexit
+import http.client
 import os
 import signal
 import socket
@@ -57,11 +58,19 @@ def http_status(url: str, timeout: float = 2.0) -> int | None:
             return resp.status
     except urllib.error.HTTPError as err:
         return err.code
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return None
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError, http.client.HTTPException):
+        return None  # nothing there, or something that does not speak HTTP (another process took the port)
 
 
 _RUNNING: list[Service] = []
+
+
+class _ExitedEarly(Exception):
+    """The server exited before it answered; port_taken says whether another process holds its port."""
+
+    def __init__(self, message: str, port_taken: bool) -> None:
+        super().__init__(message)
+        self.port_taken = port_taken
 
 
 class Service:
@@ -108,14 +117,28 @@ class Service:
         return self.proc is not None and self.proc.poll() is None
 
     def start(self) -> Service:
+        """Start and wait until ready. A port the course picked is picked again if another process took it
+        between the pick and the server's bind (kernels bind random ports too): up to three tries."""
         if self.running:
             return self
-        if self.port is None:
-            self.port = free_port()
-        elif not port_is_free(self.port):
+        if self.port is not None and not port_is_free(self.port):
             raise ServiceError(
                 f"Port {self.port} is already in use; stop whatever holds it or let the course pick a free port (port=None)."
             )
+        tries = 3 if self.port is None else 1
+        for attempt in range(1, tries + 1):
+            if tries > 1:
+                self.port = free_port()
+            self._launch()
+            try:
+                self._wait_ready()
+                return self
+            except _ExitedEarly as early:
+                if attempt == tries or not early.port_taken:
+                    raise ServiceError(str(early)) from None
+        return self  # not reached
+
+    def _launch(self) -> None:
         env = {**os.environ, **workspace.environment(), **self.env}
         guard = [sys.executable, "-m", "mlops_course._guard", str(os.getpid()), "--", *self.command]
         log = open(self.log_path, "ab")  # kept open by the child
@@ -127,8 +150,6 @@ class Service:
         finally:
             log.close()
         _RUNNING.append(self)
-        self._wait_ready()
-        return self
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.timeout
@@ -136,15 +157,29 @@ class Service:
         while time.monotonic() < deadline:
             if not self.running:
                 tail = self.log_tail()
+                taken = not port_is_free(self.port)
                 self.stop()
-                raise ServiceError(f"{self.name} exited before it answered; its log ends with: {tail}")
-            if http_status(url, timeout=1.0) in self.ready_status:
+                raise _ExitedEarly(f"{self.name} exited before it answered; its log ends with: {tail}", taken)
+            if http_status(url, timeout=1.0) in self.ready_status and self._owns_port():
                 return
             time.sleep(0.25)
         self.stop()
         raise ServiceError(
             f"{self.name} did not answer {url} within {self.timeout:.0f} s; see {self.log_path} (a slow first start can need a larger timeout)."
         )
+
+    def _owns_port(self) -> bool:
+        """Is the process listening on our port one of ours (not a stranger that answered first)?"""
+        import psutil
+
+        for pid in self.pids():
+            try:
+                conns = psutil.Process(pid).net_connections(kind="tcp")
+            except psutil.Error:
+                continue
+            if any(c.status == psutil.CONN_LISTEN and c.laddr.port == self.port for c in conns):
+                return True
+        return False
 
     def log_tail(self, lines: int = 5) -> str:
         try:

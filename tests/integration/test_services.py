@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -64,6 +65,20 @@ def test_a_service_that_never_answers_times_out_and_is_stopped(ws):
     with pytest.raises(ServiceError, match="did not answer"):
         svc.start()
     assert not svc.running
+
+
+def test_a_picked_port_taken_by_another_process_before_the_bind_is_picked_again(ws, monkeypatch):
+    # A stranger that does not speak HTTP (like a kernel's ZMQ socket) grabs the port between pick and bind.
+    with socket.socket() as stranger:
+        stranger.bind(("127.0.0.1", 0))
+        stranger.listen()
+        taken = stranger.getsockname()[1]
+        picks = iter([taken])
+        real_free_port = services.free_port
+        monkeypatch.setattr(services, "free_port", lambda: next(picks, None) or real_free_port())
+        with Service("toy", SERVER, ready_path="/health", timeout=20) as svc:
+            assert svc.port != taken
+            assert services.http_status(svc.url + "/health") == 200
 
 
 def test_a_busy_port_is_refused_with_advice(ws):
