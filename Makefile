@@ -35,6 +35,7 @@ $(STAMP): requirements-lock.txt pyproject.toml
 	$(PY) -m pip install --quiet -r requirements-lock.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (UPI MLOps)" >/dev/null
+	$(PY) -m mlops_course configure-jupyterlab >/dev/null
 	touch $(STAMP)
 
 clean:

@@ -60,13 +60,13 @@ def complete(lab_id: str, manifest: Manifest | None = None, **produced: Any) -> 
         "title": lab.title,
         "completed_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "workspace": str(workspace.root()),
-        "produced": {k: (str(v) if isinstance(v, Path) else v) for k, v in produced.items()},
+        "produced": {k: (workspace.relative(v) if isinstance(v, Path) else v) for k, v in produced.items()},
     }
     p = marker_path(lab.id)
     tmp = p.with_suffix(".tmp")
     tmp.write_text(json.dumps(record, indent=2, default=str))
     tmp.replace(p)
-    print(f"Lab {lab.id} is complete in {workspace.root()}.")
+    print(f"Lab {lab.id} is complete in your workspace.")
     for key, value in record["produced"].items():
         print(f"  {key}: {value}")
 
@@ -115,6 +115,45 @@ def run_lab(
     return _Run(lab, time.perf_counter() - start, out)
 
 
+def _sizes_agree(wanted: list[Lab], size: str) -> None:
+    """Refuse to mix sizes: a lab compared with earlier labs' models must see data of the same size."""
+    for lab in wanted:
+        done = (completion(lab.id) or {}).get("produced", {}).get("data_size")
+        if done is not None and done != size:
+            raise CatchUpError(
+                f"Lab {lab.id} ran at data size '{done}' in this workspace, but this run asks for '{size}': set "
+                f"DATA_SIZE = '{done}' in the parameters cell, or start afresh with `python -m mlops_course reset`."
+            )
+
+
+def project_files(lab: Lab, solutions_dir: Path | None = None) -> dict[Path, str]:
+    """The files a lab's solution writes into the workspace (`%%writefile` cells), with their text."""
+    from .notebooks import read, source
+
+    nb = read((solutions_dir or workspace.course_root() / "solutions") / lab.notebook)
+    places = {"{PROJECT}": workspace.project_dir(), "{REPO}": workspace.feature_repo_dir()}
+    files = {}
+    for cell in nb["cells"]:
+        first, _, body = source(cell).partition("\n")
+        if cell["cell_type"] == "code" and first.startswith("%%writefile "):
+            target = first.split(maxsplit=1)[1].strip()
+            for name, folder in places.items():
+                target = target.replace(name, str(folder))
+            files[workspace.root() / target] = body
+    return files
+
+
+def _never_overwrite_the_learner(labs: list[Lab], solutions_dir: Path | None) -> None:
+    """Catch-up runs reference solutions, which write project files: stop before replacing one the learner wrote."""
+    for lab in labs:
+        for path, text in project_files(lab, solutions_dir).items():
+            if path.is_file() and path.read_text() != text:
+                raise CatchUpError(
+                    f"Catching up lab {lab.id} would replace {workspace.relative(path)}, which you wrote: finish "
+                    f"lab {lab.id} yourself, or move that file aside, then run this cell again."
+                )
+
+
 def require(
     *lab_ids: str,
     size: str | None = None,
@@ -125,8 +164,9 @@ def require(
 
     Missing labs are run from their solution notebooks, in course order, with a
     progress bar and one line per lab. Returns the ids that were run. `size` is
-    the data size for the runs ('ci' is quick; the default is the MLOPS_CATCHUP_SIZE
-    environment variable, else 'ci').
+    the data size for the runs: labs pass their own DATA_SIZE, so a lab and the labs it
+    builds on see the same data (else MLOPS_CATCHUP_SIZE, else 'ci'). Completed labs of
+    another size, and project files the learner wrote, stop catch-up with one sentence.
     """
     from tqdm import tqdm  # plain text bar: works in Jupyter, papermill and a terminal alike
 
@@ -138,6 +178,7 @@ def require(
             if lab not in wanted:
                 wanted.append(lab)
     wanted.sort(key=lambda lab: lab.number)
+    _sizes_agree(wanted, size)
     missing = [lab for lab in wanted if not is_complete(lab.id)]
     if not missing:
         names = ", ".join(lab.id for lab in wanted) or "nothing"
@@ -146,7 +187,8 @@ def require(
     not_built = [lab for lab in missing if not lab.built]
     if not_built:
         raise CatchUpError(f"Lab {not_built[0].id} is not built yet, so it cannot be caught up.")
-    print(f"Catching up: running {len(missing)} earlier lab(s) at size '{size}' in {workspace.root()}.")
+    _never_overwrite_the_learner(missing, solutions_dir)
+    print(f"Catching up: running {len(missing)} earlier lab(s) at size '{size}' in your workspace.")
     ran = []
     bar = tqdm(missing, desc="catch-up", unit="lab", file=sys.stdout, leave=True)
     for lab in bar:

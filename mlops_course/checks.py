@@ -77,6 +77,12 @@ def publish_outcome(exercise_id: str, outcome: str, message: str) -> None:
     display({CHECK_MIME: payload, "text/plain": ""}, raw=True)
 
 
+def _stub_detail(stub: NotImplementedError) -> str:
+    """What to tell a learner whose project file still holds the generated stub."""
+    return ("the project file this exercise writes still raises NotImplementedError; write your code where "
+            "the # TODO is in the %%writefile cell above, run that cell, then run this check again")
+
+
 class Exercise:
     """One exercise: an id like "2.3", what to do, a checker, and hints in steps."""
 
@@ -95,6 +101,9 @@ class Exercise:
         """Check an answer: prints a green tick, or raises ExerciseIncorrect saying what is wrong."""
         try:
             detail = self._checker(*args, **kwargs)
+        except NotImplementedError as stub:  # the stub a generated lab leaves in a project file
+            self.passed = False
+            raise ExerciseNotDone(self.id, _stub_detail(stub)) from None
         except Wrong as wrong:
             self.passed = False
             publish_outcome(self.id, "incorrect", str(wrong))

@@ -13,8 +13,10 @@ from .manifest import LAB_SIZES
 
 
 def _cmd_lab(args: argparse.Namespace) -> int:
+    from .labsettings import write_overrides
     from .manifest import course
 
+    write_overrides()
     root = workspace.course_root()
     first = course().labs[0].notebook
     workspace.activate()
@@ -87,6 +89,14 @@ def _cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_configure_jupyterlab(args: argparse.Namespace) -> int:
+    """Binder's postBuild: the course's JupyterLab settings (no news feed) in this environment."""
+    from .labsettings import write_overrides
+
+    print(f"JupyterLab settings written to {write_overrides()}")
+    return 0
+
+
 def _cmd_env(args: argparse.Namespace) -> int:
     """Shell exports that point the stack at the workspace with telemetry off (Binder's `start` evals them)."""
     import shlex
@@ -154,6 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("notebook", help="path to the learner's .ipynb (its file name says which lab it is)")
     p.add_argument("--size", default="ci", choices=LAB_SIZES)
     p.set_defaults(func=_cmd_check)
+    p = sub.add_parser("configure-jupyterlab", help="write the course's JupyterLab settings (no news feed)")
+    p.set_defaults(func=_cmd_configure_jupyterlab)
     p = sub.add_parser("env", help="print shell exports for the workspace, telemetry off (eval \"$(...)\")")
     p.set_defaults(func=_cmd_env)
     p = sub.add_parser("status", help="which labs are done in this workspace")

@@ -20,14 +20,28 @@ SOLUTION_ONLY_TAG = "solution-only"
 IMPORT_LINE = "import mlops_course as mc"
 
 
+def stub_line(exercise_id: str, in_project_file: bool) -> str:
+    """The line that stands where the solution was.
+
+    In a notebook cell it calls `mc.todo`, which stops Run All right there. In a cell that writes a
+    project file (`%%writefile`), the line goes into the learner's file, which must not depend on the
+    course: it raises NotImplementedError when the code runs, and the exercise's check turns that into
+    the course's "not done yet".
+    """
+    if in_project_file:
+        return f'raise NotImplementedError("Exercise {exercise_id} is not done yet: write this part of the file")'
+    return f'mc.todo("{exercise_id}")'
+
+
 def stub_out(text: str, where: str = "cell") -> tuple[str, list[str]]:
     """Replace each solution block with a TODO and a stub; return new text and exercise ids."""
     out: list[str] = []
     ids: list[str] = []
+    in_project_file = text.startswith("%%writefile")
     for part in notebooks.parse(text, where):
         if isinstance(part, SolutionBlock):
             out.append(f"{part.indent}# TODO exercise {part.exercise_id}: replace the next line with your code.")
-            out.append(f'{part.indent}mc.todo("{part.exercise_id}")')
+            out.append(part.indent + stub_line(part.exercise_id, in_project_file))
             ids.append(part.exercise_id)
         else:
             out.append(part)

@@ -143,6 +143,27 @@ def activate() -> Path:
     return root()
 
 
+def enter() -> Path:
+    """Activate the workspace and make it the current folder (what every lab does first).
+
+    With the workspace as the current folder, a lab writes `%%writefile project/train.py` and prints
+    paths as the learner sees them (`project/train.py`), not as a temporary folder of the machine that
+    recorded the notebook.
+    """
+    ws = activate()
+    os.chdir(ws)
+    return ws
+
+
+def relative(p: str | Path) -> str:
+    """A path as the learner sees it: `workspace/...` inside the workspace, else unchanged."""
+    p = Path(p)
+    try:
+        return str(Path("workspace") / p.resolve().relative_to(_root_path()))
+    except ValueError:
+        return str(p)
+
+
 @contextmanager
 def using(folder_path: str | Path | None = None, **extra: str) -> Iterator[Path]:
     """Run a block with this workspace (and optional extra variables), then restore the environment exactly.

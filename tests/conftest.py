@@ -18,6 +18,7 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from suite_plan import course_group
 
 from mlops_course.workspace import TELEMETRY_OFF, using
 
@@ -62,17 +63,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(_FOLDER_MARKERS[folder])
         if folder == "course" and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(course_group(getattr(item, "callspec", None))))
-
-
-#: Labs per course chain under xdist: each chain runs in order on one worker with its own workspace,
-#: the second chain first catching up the labs before it (catch-up runs each lab once, without nbval).
-LABS_PER_CHAIN = 4
-
-
-def course_group(callspec: object) -> str:
-    """The xdist group of a course test: by its lab's number; tests without a lab go with the first chain."""
-    lab = getattr(callspec, "params", {}).get("lab") if callspec else None
-    return f"course-{lab.number // LABS_PER_CHAIN if lab is not None else 0}"
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -1,13 +1,15 @@
 """Binder reads the repo as intended, and `make lab`'s command serves JupyterLab with the MLflow UI at /mlflow/."""
 
+import json
 import shutil
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
 
-from mlops_course import services, workspace
+from mlops_course import labsettings, services, workspace
 
 ROOT = workspace.course_root()
 
@@ -60,6 +62,10 @@ def test_make_lab_serves_jupyterlab_and_the_mlflow_ui_through_the_proxy(ws):
     with lab:
         assert services.http_status(f"{lab.url}/lab?token={token}") == 200
         assert services.http_status(f"{lab.url}/lab/tree/labs/00_setup.ipynb?token={token}") == 200
+        # No "get notified about Jupyter news?" prompt, and no feed fetched from the internet.
+        with urllib.request.urlopen(f"{lab.url}/lab/api/settings/{labsettings.NOTIFICATIONS}?token={token}") as r:
+            defaults = json.load(r)["schema"]["properties"]  # admin overrides become the schema's defaults
+        assert defaults["fetchNews"]["default"] == "false" and defaults["checkForUpdates"]["default"] is False
         # jupyter-server-proxy starts the MLflow UI on first request (can take ~20 s on a cold start).
         status = services.http_status(f"{lab.url}/mlflow/health?token={token}", timeout=120)
         assert status == 200

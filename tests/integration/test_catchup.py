@@ -29,6 +29,10 @@ def write_course(root, fail_lab=None):
         extra = "raise ValueError('broken on purpose')" if lab_id == fail_lab else ""
         nb = {"cells": [
             {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "SIZE = 'default'", "outputs": [], "execution_count": None},
+            {"cell_type": "code", "metadata": {}, "source": "from mlops_course import workspace\nPROJECT = workspace.project_dir()",
+             "outputs": [], "execution_count": None},
+            {"cell_type": "code", "metadata": {}, "source": f"%%writefile {{PROJECT}}/{name}.py\nWHO = 'reference'\n",
+             "outputs": [], "execution_count": None},
             {"cell_type": "code", "metadata": {}, "source": LAB_SOURCE.format(lab_id=lab_id, extra=extra), "outputs": [], "execution_count": None},
         ], "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
             "nbformat": 4, "nbformat_minor": 4}
@@ -92,7 +96,7 @@ def test_complete_records_what_the_lab_produced(fake_course, capsys):
     catchup.complete("00-a", model_version=3, path=workspace.root() / "x")
     record = catchup.completion("00-a")
     assert record["lab"] == "00-a"
-    assert record["produced"] == {"model_version": 3, "path": str(workspace.root() / "x")}
+    assert record["produced"] == {"model_version": 3, "path": "workspace/x"}  # as the learner sees it
     assert "Lab 00-a is complete" in capsys.readouterr().out
     assert [(lab.id, bool(m)) for lab, m in catchup.status()] == [("00-a", True), ("01-b", False), ("02-c", False)]
 
@@ -104,3 +108,23 @@ def test_planned_labs_cannot_be_caught_up(fake_course):
     manifest.course.cache_clear()
     with pytest.raises(CatchUpError, match="00-a is not built yet"):
         catchup.require("01-b")
+
+
+def test_catch_up_never_replaces_a_project_file_the_learner_wrote(fake_course):
+    mine = workspace.project_dir() / "b.py"
+    mine.write_text("WHO = 'me'\n")
+    with pytest.raises(CatchUpError, match=r"would replace workspace/project/b\.py, which you wrote"):
+        catchup.require("02-c", size="ci")
+    assert mine.read_text() == "WHO = 'me'\n" and runs() == []
+
+
+def test_catch_up_may_rewrite_a_file_that_already_holds_the_reference_text(fake_course):
+    (workspace.project_dir() / "b.py").write_text("WHO = 'reference'\n")
+    assert catchup.require("01-b", size="ci") == ["00-a", "01-b"]
+
+
+def test_a_workspace_keeps_its_data_size(fake_course):
+    catchup.complete("00-a", data_size="ci")
+    with pytest.raises(CatchUpError, match="ran at data size 'ci' in this workspace, but this run asks for 'default'"):
+        catchup.require("01-b", size="default")
+    assert runs() == []

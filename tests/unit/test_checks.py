@@ -146,6 +146,16 @@ def test_exercise_errors_are_course_errors_rendered_as_one_friendly_line():
     assert ExerciseIncorrect("wrong")._render_traceback_() == ["\u274c wrong"]
 
 
+def test_a_project_file_stub_reached_by_a_check_is_not_done_not_a_crash():
+    def learner_function():
+        raise NotImplementedError("Exercise 1.3 is not done yet: write this part of the file")
+
+    rules = checks.Exercise("1.3", "rules", lambda fn: fn(), hints="h")
+    with pytest.raises(ExerciseNotDone, match=r"^Exercise 1\.3 is not done yet: the project file") as err:
+        rules.check(learner_function)
+    assert err.value.exercise_id == "1.3" and not rules.passed
+
+
 def test_the_lab_stub_raises_the_course_error_naming_the_exercise():
     with pytest.raises(ExerciseNotDone, match=r"^Exercise 0\.2 is not done yet") as err:
         mc.todo("0.2")

@@ -138,7 +138,7 @@ def test_the_course_chains_fit_the_suite_time_plan():
 
     With the budgets in course.yml the longest chain must leave the not-slow suite within 8 minutes on 2 cores.
     """
-    from conftest import LABS_PER_CHAIN
+    from suite_plan import LABS_PER_CHAIN
 
     chains: dict[int, int] = {}
     for lab in BUILT:

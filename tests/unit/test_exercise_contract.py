@@ -14,7 +14,7 @@ from functools import cache
 
 import pytest
 
-from mlops_course import notebooks, workspace
+from mlops_course import labgen, notebooks, workspace
 from mlops_course.checks import Exercise
 
 ROOT = workspace.course_root()
@@ -100,8 +100,9 @@ def test_an_exercise_is_checked_in_one_cell_only(name, ex_id):
 @pytest.mark.parametrize(("name", "ex_id"), EXERCISES)
 def test_the_learner_lab_has_the_stub_for_the_exercise(name, ex_id):
     lab = notebooks.read(ROOT / "labs" / name)
-    stubs = sum(notebooks.source(c).count(f'mc.todo("{ex_id}")') for c in lab["cells"] if c["cell_type"] == "code")
-    assert stubs == 1, f"labs/{name} should stub exercise {ex_id} once with mc.todo(\"{ex_id}\"); run `make labs`"
+    code = [notebooks.source(c) for c in lab["cells"] if c["cell_type"] == "code"]
+    stubs = sum(src.count(labgen.stub_line(ex_id, src.startswith("%%writefile"))) for src in code)
+    assert stubs == 1, f"labs/{name} should stub exercise {ex_id} exactly once; run `make labs`"
 
 
 @pytest.mark.parametrize(("name", "ex_id"), EXERCISES)

@@ -44,6 +44,18 @@ def test_solution_blocks_become_a_todo_and_a_stub_at_the_same_indent():
     compile(text, "<lab>", "exec")
 
 
+def test_in_a_cell_that_writes_a_project_file_the_stub_raises_not_implemented_in_the_file():
+    cell = ("%%writefile {PROJECT}/rules.py\ndef score(df):\n    ### BEGIN SOLUTION 1.3\n    return df.amount > 0\n"
+            "    ### END SOLUTION\n")
+    text, ids = labgen.stub_out(cell)
+    assert ids == ["1.3"] and "mc.todo" not in text  # the learner's file must not need the course
+    body = text.split("\n", 1)[1]
+    namespace: dict = {}
+    exec(compile(body, "rules.py", "exec"), namespace)
+    with pytest.raises(NotImplementedError, match="Exercise 1.3 is not done yet"):
+        namespace["score"](None)
+
+
 def test_a_lab_has_no_outputs_no_solution_only_cells_and_no_run_metadata():
     lab = labgen.make_lab(SOLUTION, "01_x.ipynb")
     assert len(lab["cells"]) == 3
