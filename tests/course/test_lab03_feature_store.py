@@ -1,11 +1,14 @@
-"""What lab 03 leaves behind: the feature store answers online as offline, the gated feature-store model."""
+"""What lab 03 leaves behind: the learner's feature repo, a store at go-live that answers online as offline,
+and a v2 model registered with its feature set, its datasets, and gated against lab 02's champion."""
 
 from __future__ import annotations
 
 import pytest
 from chain import completed_lab
 
-from mlops_course import workspace
+from mlops_course import catchup, workspace
+
+MODEL_NAME = "upi-fraud-detector"
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +19,26 @@ def feature_store(course_ws):
     return FeatureStore(repo_path=str(workspace.feature_repo_dir())), lab.params("ci")
 
 
+@pytest.fixture(scope="module")
+def registry(feature_store):
+    import mlflow
+    from mlflow import MlflowClient
+
+    mlflow.set_tracking_uri(workspace.mlflow_tracking_uri())
+    return MlflowClient()
+
+
+def test_lab03_the_applied_views_are_the_ones_of_the_learners_definitions_file(feature_store):
+    store, _ = feature_store
+    payee = store.get_feature_view("payee_recent")
+    assert payee.ttl.total_seconds() == 86_400
+    assert {f.name for f in payee.features} == {"payee_recent_ts", "payee_recent_payer"}
+    applied = store.get_on_demand_feature_view("behaviour").feature_transformation.udf_string
+    assert applied.strip() and applied.strip() in (workspace.feature_repo_dir() / "definitions.py").read_text()
+
+
 def test_lab03_online_values_equal_offline_values_for_a_sample(feature_store):
+    """The online store stays at go-live (the notebook plays its production day into a copy)."""
     import numpy as np
     import pandas as pd
 
@@ -42,17 +64,30 @@ def test_lab03_online_values_equal_offline_values_for_a_sample(feature_store):
         assert np.allclose(online[name].to_numpy(float), offline[name].to_numpy(float), rtol=1e-9, equal_nan=True), name
 
 
-def test_lab03_model_is_tracked_with_its_feature_service_and_gated_on_rupees(feature_store):
-    import mlflow
-    from mlflow import MlflowClient
+def _v2_versions(client):
+    return sorted((v for v in client.search_model_versions(f"name = '{MODEL_NAME}'")
+                   if v.tags.get("feature_set") == "v2"), key=lambda v: int(v.version))
 
-    mlflow.set_tracking_uri(workspace.mlflow_tracking_uri())
-    runs = mlflow.search_runs(experiment_names=["upi-fraud"], filter_string="tags.feature_service = 'fraud_detection_v2'")
-    assert not runs.empty and "cust_txn_1h" in runs.iloc[0]["tags.features"]
-    client = MlflowClient()
-    champion = client.get_model_version_by_alias("upi-fraud-detector", "champion")
-    champion_value = client.get_run(champion.run_id).data.metrics["valid_net_value_inr"]
-    # The gate: the champion is never worse on validation rupees than any feature-store model that was registered.
-    for v in client.search_model_versions("name = 'upi-fraud-detector'"):
-        if v.tags.get("feature_service") == "fraud_detection_v2":
-            assert champion_value >= client.get_run(v.run_id).data.metrics["valid_net_value_inr"]
+
+def test_lab03_the_v2_model_is_registered_with_its_feature_set_and_its_datasets(registry):
+    versions = _v2_versions(registry)
+    assert versions, "lab 03 registers a version with feature_set=v2"
+    latest = versions[-1]
+    assert latest.tags["feature_service"] == "fraud_detection_v2"
+    assert {"cust_txn_1h", "payee_payers_24h", "new_payee"} <= set(latest.tags["features"].split(","))
+    contexts = {tag.value for d in registry.get_run(latest.run_id).inputs.dataset_inputs for tag in d.tags
+                if tag.key == "mlflow.data.context"}
+    assert {"training", "validation"} <= contexts
+
+
+def test_lab03_the_champion_moved_to_v2_only_if_v2_saves_more_rupees(registry):
+    lab02_champion = (catchup.completion("02-experiment-tracking") or {}).get("produced", {}).get("champion_version")
+    if lab02_champion is None:
+        pytest.skip("lab 02's completion marker does not name its champion")
+    champion = registry.get_model_version_by_alias(MODEL_NAME, "champion")
+    before = registry.get_model_version(MODEL_NAME, str(lab02_champion))
+    value = {v.version: registry.get_run(v.run_id).data.metrics["valid_net_value_inr"] for v in (champion, before)}
+    if champion.tags.get("feature_set") == "v2":
+        assert value[champion.version] > value[before.version]
+    else:
+        assert champion.version == before.version, "only lab 03's gate may move the champion in lab 03"

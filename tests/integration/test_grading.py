@@ -56,6 +56,22 @@ def test_an_incorrect_answer_is_reported_with_its_message(ws, tmp_path):
     assert "exercise 0.2: not reached" in res.stdout
 
 
+def test_a_typed_in_status_is_not_a_health_probe(ws, tmp_path):
+    """Exercise 0.2 asks for a function; one that answers 200 whatever it is asked is reported incorrect."""
+    lab = json.loads((ROOT / "labs" / "00_setup.ipynb").read_text())
+    for cell in lab["cells"]:
+        src = "".join(cell["source"])
+        src = src.replace('mc.todo("0.1")', 'readme = workspace.project_dir() / "README.md"\n'
+                          'readme.write_text("# UPI fraud\\n")')
+        cell["source"] = src.replace('mc.todo("0.2")', "return 200")
+    learner = tmp_path / "00_setup.ipynb"
+    learner.write_text(json.dumps(lab))
+    res = check(learner)
+    assert res.returncode == 1, res.stdout + res.stderr
+    assert "exercise 0.1: correct" in res.stdout
+    assert "exercise 0.2: incorrect (health() returned 200 for a server that answered 503" in res.stdout
+
+
 def test_rewording_the_success_sentence_does_not_change_the_report(ws, tmp_path):
     """The kernel that runs the notebook gets another CORRECT_TEMPLATE through an IPython startup file."""
     log = tmp_path / "said.txt"

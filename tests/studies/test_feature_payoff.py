@@ -2,7 +2,8 @@
 point-in-time behaviour features saves more on the validation and test months than lab 02's
 per-payment model with the same hyper-parameters.
 
-Runs the project code exactly as the solution notebooks write it (features.py from lab 02,
+Runs the project code exactly as the solution notebooks write it (timesplit.py and rules.py from lab 01,
+features.py from lab 02,
 feature_pipeline.py from lab 03). Offline store == pipeline is proven in lab 03 itself, so the
 pipeline's features stand in for the Feast training set here. About a minute on 2 cores.
 """
@@ -34,6 +35,9 @@ def results(tmp_path_factory):
     from sklearn.preprocessing import OneHotEncoder
 
     tmp = tmp_path_factory.mktemp("payoff")
+    for lab01_file in ("timesplit.py", "rules.py"):  # lab 01's project files, which features.py imports
+        (tmp / lab01_file).write_text(notebooks.written_file("01_problem_and_data.ipynb", lab01_file))
+    sys.path.insert(0, str(tmp))
     features = project_module("02_experiment_tracking.ipynb", "features.py", tmp)
     pipeline = project_module("03_feature_store.ipynb", "feature_pipeline.py", tmp)
     upi = data.load("default", seed=42)
