@@ -41,16 +41,23 @@ def test_an_untouched_lab_reports_not_done_and_not_reached(ws):
     assert "stopped at: ExerciseNotDone: Exercise 0.1 is not done yet" in res.stdout
 
 
-def test_an_incorrect_answer_is_reported_with_its_message(ws, tmp_path):
+def learner_lab(tmp_path, answers):
+    """Lab 00 as a learner would hand it in: each stub `mc.todo("<id>")` replaced by their code."""
     lab = json.loads((ROOT / "labs" / "00_setup.ipynb").read_text())
     for cell in lab["cells"]:
         src = "".join(cell["source"])
-        if 'mc.todo("0.1")' in src:  # a README that forgets to say what the project is about
-            cell["source"] = src.replace('mc.todo("0.1")', 'readme = workspace.project_dir() / "README.md"\n'
-                                         'readme.write_text("# my project\\n")')
+        for ex_id, code in answers.items():
+            src = src.replace(f'mc.todo("{ex_id}")', code)
+        cell["source"] = src
     learner = tmp_path / "00_setup.ipynb"
     learner.write_text(json.dumps(lab))
-    res = check(learner)
+    return learner
+
+
+def test_an_incorrect_answer_is_reported_with_its_message(ws, tmp_path):
+    # a README that forgets to say what the project is about
+    res = check(learner_lab(tmp_path, {"0.1": 'readme = workspace.project_dir() / "README.md"\n'
+                                              'readme.write_text("# my project\\n")'}))
     assert res.returncode == 1, res.stdout + res.stderr
     assert "exercise 0.1: incorrect (the README exists but does not mention UPI" in res.stdout
     assert "exercise 0.2: not reached" in res.stdout
@@ -58,15 +65,9 @@ def test_an_incorrect_answer_is_reported_with_its_message(ws, tmp_path):
 
 def test_a_typed_in_status_is_not_a_health_probe(ws, tmp_path):
     """Exercise 0.2 asks for a function; one that answers 200 whatever it is asked is reported incorrect."""
-    lab = json.loads((ROOT / "labs" / "00_setup.ipynb").read_text())
-    for cell in lab["cells"]:
-        src = "".join(cell["source"])
-        src = src.replace('mc.todo("0.1")', 'readme = workspace.project_dir() / "README.md"\n'
-                          'readme.write_text("# UPI fraud\\n")')
-        cell["source"] = src.replace('mc.todo("0.2")', "return 200")
-    learner = tmp_path / "00_setup.ipynb"
-    learner.write_text(json.dumps(lab))
-    res = check(learner)
+    res = check(learner_lab(tmp_path, {"0.1": 'readme = workspace.project_dir() / "README.md"\n'
+                                              'readme.write_text("# UPI fraud\\n")',
+                                       "0.2": "return 200"}))
     assert res.returncode == 1, res.stdout + res.stderr
     assert "exercise 0.1: correct" in res.stdout
     assert "exercise 0.2: incorrect (health() returned 200 for a server that answered 503" in res.stdout
