@@ -77,6 +77,24 @@ def publish_outcome(exercise_id: str, outcome: str, message: str) -> None:
     display({CHECK_MIME: payload, "text/plain": ""}, raw=True)
 
 
+def call_learner(func: Any, name: str, *args: Any, advice: Callable[[Exception], str] | None = None,
+                 **kwargs: Any) -> Any:
+    """Call the learner's function from a checker: a crash becomes a Wrong sentence, not a traceback.
+
+    The course's own signals pass through: the project-file stub (NotImplementedError: "not done yet"),
+    course errors, and a Wrong raised by a nested check. `advice` may add a hint for a known crash.
+    """
+    if func is None or not callable(func):
+        raise Wrong(f"`{name}` should be a function; pass the function itself (no parentheses).")
+    try:
+        return func(*args, **kwargs)
+    except (NotImplementedError, CourseError, Wrong):
+        raise
+    except Exception as err:  # the learner's code: report, don't crash
+        extra = advice(err) if advice else ""
+        raise Wrong(f"calling {name}(...) raised {type(err).__name__}: {str(err).rstrip('.')}{extra}.") from None
+
+
 def _stub_detail(stub: NotImplementedError) -> str:
     """What to tell a learner whose project file still holds the generated stub."""
     return ("the project file this exercise writes still raises NotImplementedError; write your code where "

@@ -15,22 +15,13 @@ import numpy as np
 import pandas as pd
 
 from .. import metrics, periods, story
-from ..checks import Wrong, exercise, require_type
-from ..errors import CourseError
+from ..checks import Wrong, call_learner, exercise, require_type
 
 
-def _call(func: Any, name: str, *args: Any, **kwargs: Any) -> Any:
-    """Run the learner's function; a crash becomes a sentence (the lab's stub still means "not done")."""
-    if func is None or not callable(func):
-        raise Wrong(f"`{name}` should be a function; pass the function itself (no parentheses).")
-    try:
-        return func(*args, **kwargs)
-    except (NotImplementedError, CourseError):
-        raise  # the lab's stub: check() reports "not done yet"
-    except Exception as err:  # the learner's code: report, don't crash
-        why = ("; compare the ids as strings (.astype(str)): the columns are categoricals with different categories"
-               if "Categoricals can only be compared" in str(err) else "")
-        raise Wrong(f"calling {name}(...) raised {type(err).__name__}: {str(err).rstrip('.')}{why}.") from None
+def _categorical_advice(err: Exception) -> str:
+    if "Categoricals can only be compared" in str(err):
+        return "; compare the ids as strings (.astype(str)): the columns are categoricals with different categories"
+    return ""
 
 
 def _utc(*stamps: str) -> pd.Series:
@@ -95,7 +86,7 @@ def _ids(part: Any, name: str, tx: pd.DataFrame) -> list[str]:
 
 def _split_by_id(func: Any, tx: pd.DataFrame) -> dict[str, str]:
     """txn_id -> the part the learner put it in; wrong shapes, foreign rows and overlaps are named."""
-    parts = _call(func, "split_by_time", tx)
+    parts = call_learner(func, "split_by_time", tx, advice=_categorical_advice)
     if not isinstance(parts, tuple | list) or len(parts) != 3:
         raise Wrong("split_by_time should return three DataFrames, in order: train, valid, test.")
     where: dict[str, str] = {}
@@ -219,7 +210,7 @@ def _rules_mistake(got: np.ndarray, df: pd.DataFrame, customers: pd.DataFrame) -
 
 
 def _scores(func: Any, df: pd.DataFrame, customers: pd.DataFrame) -> np.ndarray:
-    got = _call(func, "rules_score", df, customers)
+    got = call_learner(func, "rules_score", df, customers, advice=_categorical_advice)
     try:
         values = np.asarray(got, dtype=float)
     except (TypeError, ValueError):
@@ -272,7 +263,7 @@ def _crafted_alerts() -> tuple[pd.Series, pd.Series]:
 
 
 def _alert_mask(func: Any, ts: pd.Series, scores: Any, **share: float) -> np.ndarray:
-    got = _call(func, "daily_alerts", ts, scores, **share)
+    got = call_learner(func, "daily_alerts", ts, scores, advice=_categorical_advice, **share)
     values = np.asarray(got)
     if values.shape != (len(ts),):
         raise Wrong(f"daily_alerts returned {values.size} value(s) for {len(ts)} payments: return one True/False "

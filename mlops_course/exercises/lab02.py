@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..checks import Wrong, exercise, require_type
+from ..checks import Wrong, call_learner, exercise, require_type
 from ._lab02_cases import (
     BEST_RUN_CASES,
     CRAFTED_MISTAKES,
@@ -37,20 +37,6 @@ def _client() -> Any:
 
 def _inr(value: float) -> str:
     return f"{RUPEE}{value:,.0f}"
-
-
-def _call(func: Any, name: str, *args: Any) -> Any:
-    """Call the learner's function; a crash becomes one sentence (the course's stub passes through)."""
-    if func is None or not callable(func):
-        raise Wrong(f"`{name}` should be a function.")
-    try:
-        return func(*args)
-    except NotImplementedError:
-        raise
-    except Wrong:
-        raise
-    except Exception as err:  # the learner's code: report, don't crash
-        raise Wrong(f"calling {name}(...) raised {type(err).__name__}: {err}") from None
 
 
 @exercise(
@@ -100,7 +86,7 @@ def _run_name(runs: pd.DataFrame, run_id: str) -> str:
 def _check_pick(func: Callable, runs: pd.DataFrame, where: str, mistakes: dict[str, str]) -> None:
     """Run best_run on one frame; `where` says which ("on a crafted experiment (a tie)"), `mistakes` names wrong picks."""
     expected = reference_best_run(runs)
-    got = _call(func, "best_run", runs.copy())
+    got = call_learner(func, "best_run", runs.copy())
     if isinstance(got, (pd.Series, pd.DataFrame)) or not isinstance(got, str):
         raise Wrong(f"best_run should return the run id, a str, but it returned {type(got).__name__}: return "
                     "the 'run_id' of the chosen row.")
@@ -177,7 +163,7 @@ def champion_alias(func: Any, model_name: str, eval_digest: str) -> str:
     if func is None or not callable(func):
         raise Wrong("`promote_best` should be a function taking (client, model_name, eval_digest).")
     with scratch_registry() as scratch:
-        returned = _call(func, "promote_best", scratch, "crafted-model", "A")
+        returned = call_learner(func, "promote_best", scratch, "crafted-model", "A")
         chosen = _alias(scratch, "crafted-model")
     expected = "2"
     if chosen is None:

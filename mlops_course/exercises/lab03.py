@@ -20,23 +20,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..checks import Wrong, exercise
+from ..checks import Wrong, call_learner, exercise
 from ..errors import CourseError
 from . import _lab03_truth as truth_
 
 FEATURES = truth_.FEATURES
-
-
-def _call(func: Any, name: str, *args: Any) -> Any:
-    """Run the learner's function; a crash becomes a sentence (the lab's stub still means "not done")."""
-    if func is None or not callable(func):
-        raise Wrong(f"`{name}` should be a function; pass the function itself (no parentheses).")
-    try:
-        return func(*args)
-    except (NotImplementedError, CourseError):
-        raise
-    except Exception as err:
-        raise Wrong(f"calling {name}(...) raised {type(err).__name__}: {err}") from None
 
 
 # ---------------------------------------------------------------- 3.1
@@ -88,7 +76,7 @@ def _shown(values: Any) -> list:
 
 def _try_cases(func: Any) -> None:
     for what, case, want, named in truth_.window_cases():
-        got = _counts(_call(func, "customer_txn_24h", case), case)
+        got = _counts(call_learner(func, "customer_txn_24h", case), case)
         if not np.array_equal(got, want):
             seen = f"where {what}, it gives {_shown(got)}; the answer is {_shown(want)}"
             mistake = named.get(tuple(got))
@@ -125,7 +113,7 @@ def window_count(func: Any, tx: pd.DataFrame) -> str:
     _refuse_the_pipeline(func)
     _try_cases(func)
     sample = truth_.customers_sample(tx)
-    got = _counts(_call(func, "customer_txn_24h", sample), sample)
+    got = _counts(call_learner(func, "customer_txn_24h", sample), sample)
     want = truth_.count_24h(sample)
     bad = np.flatnonzero(got != want)
     if bad.size:

@@ -161,3 +161,19 @@ def test_the_lab_stub_raises_the_course_error_naming_the_exercise():
         mc.todo("0.2")
     assert err.value.exercise_id == "0.2"
 
+
+
+def test_call_learner_turns_a_crash_into_a_sentence_and_lets_the_stub_through():
+    def crash(x):
+        raise KeyError("amount_inr")
+
+    def stub(x):
+        raise NotImplementedError("Exercise 1.3 is not done yet")
+
+    with pytest.raises(Wrong, match=r"^calling f\(\.\.\.\) raised KeyError: 'amount_inr'; see the column\.$"):
+        checks.call_learner(crash, "f", 1, advice=lambda err: "; see the column")
+    with pytest.raises(NotImplementedError):
+        checks.call_learner(stub, "f", 1)
+    with pytest.raises(Wrong, match="`f` should be a function"):
+        checks.call_learner(None, "f")
+    assert checks.call_learner(lambda x, y=0: x + y, "f", 1, y=2) == 3
