@@ -47,15 +47,15 @@ def mlflow_ui(port: int | None = None, timeout: float = 60.0) -> Service:
 
 
 def bentoml_service(target: str, cwd: str | Path, name: str = "bentoml", port: int | None = None,
-                    timeout: float = 90.0) -> Service:
+                    timeout: float = 90.0, env: dict[str, str] | None = None) -> Service:
     """`bentoml serve TARGET` (a `module:Class` in cwd, or a built Bento tag) on 127.0.0.1.
 
-    Ready when /readyz answers 200: the port opens ~1.4 s after launch but requests
+    `env` adds variables for the service (its configuration). Ready when /readyz answers 200: the port opens ~1.4 s after launch but requests
     hang until the worker is up (~10 s), so readiness is polled with a short timeout.
     """
     cmd = [*_tool("bentoml"), "serve", target, "--host", HOST, "--port", PORT]
     return Service(name, cmd, port=port, ready_path="/readyz", timeout=timeout, cwd=cwd,
-                   env={"BENTOML_HOME": str(workspace.bentoml_home())})
+                   env={"BENTOML_HOME": str(workspace.bentoml_home()), **(env or {})})
 
 
 def evidently_ui(evidently_workspace: str | Path, port: int | None = None, timeout: float = 90.0) -> Service:

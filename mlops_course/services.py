@@ -33,6 +33,10 @@ class ServiceError(CourseError, RuntimeError):
     """A background service did not start or answer."""
 
 
+#: The line a launch writes into the service's log before the server's own output.
+START_MARK = "---- mlops_course started"
+
+
 def free_port(host: str = HOST) -> int:
     """A TCP port that is free on host right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
@@ -141,7 +145,9 @@ class Service:
     def _launch(self) -> None:
         env = {**os.environ, **workspace.environment(), **self.env}
         guard = [sys.executable, "-m", "mlops_course._guard", str(os.getpid()), "--", *self.command]
-        log = open(self.log_path, "ab")  # kept open by the child
+        log = open(self.log_path, "ab")  # kept open by the child; earlier runs stay above the marker
+        log.write(f"{START_MARK} {time.strftime('%Y-%m-%d %H:%M:%S')}: {' '.join(self.command)}\n".encode())
+        log.flush()
         try:
             self.proc = subprocess.Popen(
                 guard, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
@@ -182,8 +188,9 @@ class Service:
         return False
 
     def log_tail(self, lines: int = 5) -> str:
+        """The last lines this run wrote (the log keeps earlier runs above a start marker)."""
         try:
-            text = self.log_path.read_text(errors="replace").strip().splitlines()
+            text = self.log_path.read_text(errors="replace").rpartition(START_MARK)[2].strip().splitlines()[1:]
         except OSError:
             return "(no log)"
         return " | ".join(text[-lines:]) or "(empty log)"
