@@ -1,0 +1,434 @@
+"""Lab 04's checks accept the right answers in their usual variants and name each typical mistake.
+
+4.1 to 4.3 are pieces of the learner's project files (request_schema.py, threshold.py, freshness.py): their
+tests import the solution's file, with one substitution for a wrong variant, from a temporary folder.
+4.4 and 4.5 read what the service answered: their tests build those answers by hand. No server, no network.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import re
+import sys
+from datetime import datetime
+from enum import Enum, StrEnum
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydantic import BaseModel, ConfigDict, Field, constr, field_validator
+
+from mlops_course import notebooks
+from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
+from mlops_course.exercises import lab04
+
+NOTEBOOK = "04_model_serving.ipynb"
+_names = itertools.count()
+
+
+def _reference(tmp_path, name, *substitutions):
+    """The solution's project file `name`, with substitutions (old, new), imported from its text as a module."""
+    text = notebooks.written_file(NOTEBOOK, name)
+    for old, new in substitutions:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / f"lab04_{Path(name).stem}_{next(_names)}.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module
+    saved = list(sys.path)  # threshold.py puts its folder first on sys.path
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path[:] = saved
+    return module
+
+
+def _solution_lines(module, exercise_id):
+    text = Path(module.__file__).read_text()
+    block = re.search(rf"### BEGIN SOLUTION {re.escape(exercise_id)}\n(.*?)### END SOLUTION", text, re.S)
+    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize(("name", "attr", "exercise"), [("request_schema.py", "Payment", lab04.request_schema),
+                                                        ("threshold.py", "calibrate", lab04.threshold),
+                                                        ("freshness.py", "add_event", lab04.window_merge)],
+                         ids=["4.1", "4.2", "4.3"])
+def test_the_hints_come_in_steps_and_hold_less_than_half_the_solution(tmp_path, name, attr, exercise):
+    lines = _solution_lines(_reference(tmp_path, name), exercise.id)
+    held = [line for line in lines if any(line in step for step in exercise.hints)]
+    assert len(exercise.hints) >= 2
+    assert len(held) < len(lines) / 2, held
+
+
+def test_the_short_exercises_have_hints_in_steps():
+    assert len(lab04.call_service.hints) >= 2 and len(lab04.openapi.hints) >= 2
+
+
+# ---------------------------------------------------------------- 4.1
+
+
+class Channel(StrEnum):
+    intent, collect, qr = "intent", "collect", "qr"
+
+
+class Os(StrEnum):
+    android, ios = "android", "ios"
+
+
+class EnumPayment(BaseModel):
+    """Another right schema: Enums, constr, plain Field constraints and a validator for the zone."""
+
+    model_config = ConfigDict(extra="forbid")
+    txn_id: constr(strict=True, min_length=1, max_length=64)
+    event_timestamp: datetime
+    customer_id: constr(strict=True, min_length=1)
+    payee_id: constr(strict=True, min_length=1)
+    device_id: constr(strict=True, min_length=1)
+    amount_inr: float = Field(strict=True, gt=0, le=10_000_000)
+    channel: Channel
+    payee_type: Enum("PayeeType", {"p2p": "p2p", "p2m": "p2m"}, type=str)
+    merchant_category: Enum("Category", {c: c for c in ("p2p", "grocery", "food", "fashion", "electronics",
+                                                        "recharge", "utilities", "travel", "gaming", "education",
+                                                        "fuel", "health")}, type=str)
+    device_os: Os | None
+    app_version: str
+    city_tier: int = Field(strict=True, ge=1, le=3)
+
+    @field_validator("event_timestamp")
+    @classmethod
+    def aware_and_plausible(cls, value):
+        if value.tzinfo is None:
+            raise ValueError("needs a time zone")
+        if value.year < 2015:
+            raise ValueError("before UPI")
+        return value
+
+
+def test_the_schema_of_the_solution_and_an_enum_variant_pass(tmp_path, capsys):
+    lab04.request_schema.check(_reference(tmp_path, "request_schema.py").Payment)
+    lab04.request_schema.check(EnumPayment)
+    assert "crafted payments accepted" in capsys.readouterr().out
+
+
+TIME_CHECK = ('@field_validator("event_timestamp")\n    @classmethod\n    def plausible_time(cls, value):\n'
+              '        if not EARLIEST <= value < LATEST:\n            raise ValueError(f"must be between '
+              '{EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")\n        return value')
+WHOLE_PAYMENT_CHECK = ('@model_validator(mode="after")\n    def plausible_time(self):\n'
+                       '        if not EARLIEST <= self.event_timestamp < LATEST:\n'
+                       '            raise ValueError("implausible time")\n        return self')
+
+
+@pytest.mark.parametrize(
+    ("substitutions", "message"),
+    [
+        ([("amount_inr: Annotated[float, Field(strict=True, ", "amount_inr: Annotated[float, Field(")],
+         "accepted amount_inr = true: JSON true is a bool"),
+        ([("Literal[DEVICE_OS] | None", "Literal[DEVICE_OS]")], "refused device_os = null: during the null-OS"),
+        ([("le=MAX_AMOUNT_INR", "le=100_000")], "refused an amount of ₹6,60,000"),
+        ([("le=MAX_AMOUNT_INR, ", "")], "accepted amount_inr = 20000000.0: no UPI payment reaches ₹1 crore"),
+        ([('model_config = ConfigDict(extra="forbid")', "model_config = ConfigDict()")],
+         "accepted an extra field 'note': a field the contract does not know means a wrong client"),
+        ([("event_timestamp: AwareDatetime", "event_timestamp: datetime"),
+          ("if not EARLIEST <= value < LATEST:", "if value.year < 2015:")],
+         'accepted event_timestamp = "2025-09-01T10:15:00": a time without a zone'),
+        ([("channel: Literal[CHANNELS]", "channel: str")], "accepted channel = \"upi\""),
+        ([("ge=1, le=3", "ge=1, le=4")], "accepted city_tier = 4"),
+        ([(TIME_CHECK, WHOLE_PAYMENT_CHECK), ("field_validator", "model_validator")],
+         """refused event_timestamp = "1999-09-01T10:15:00+05:30" but the error names no field, not 'event_timestamp'"""),
+    ],
+    ids=["bool-amount", "null-os", "paise", "no-max", "extra", "naive-time", "channel", "tier", "no-field"],
+)
+def test_each_schema_mistake_is_named(tmp_path, substitutions, message):
+    payment = _reference(tmp_path, "request_schema.py", *substitutions).Payment
+    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
+        lab04.request_schema.check(payment)
+
+
+def test_a_model_strict_everywhere_refuses_the_text_timestamp_and_says_why(tmp_path):
+    payment = _reference(tmp_path, "request_schema.py", ('extra="forbid"', 'extra="forbid", strict=True')).Payment
+    with pytest.raises(ExerciseIncorrect, match="refused a valid payment.*event_timestamp"):
+        lab04.request_schema.check(payment)
+
+
+def test_not_a_model_an_instance_and_the_stub_are_explained(tmp_path):
+    with pytest.raises(ExerciseIncorrect, match="should be a pydantic model"):
+        lab04.request_schema.check(dict)
+    with pytest.raises(ExerciseIncorrect, match="pass the class itself"):
+        lab04.request_schema.check(_reference(tmp_path, "request_schema.py").Payment(**lab04.VALID_PAYMENT))
+
+    class Stub(BaseModel):
+        @classmethod
+        def model_validate(cls, obj, **kwargs):
+            raise NotImplementedError
+
+    with pytest.raises(ExerciseNotDone, match="4.1"):
+        lab04.request_schema.check(Stub)
+
+
+def test_given_a_module_name_the_check_imports_it_and_its_stub_means_not_done(tmp_path, monkeypatch):
+    """The notebook passes "request_schema": the generated lab's class body raises at import, inside the check."""
+    from mlops_course import labgen
+
+    right = notebooks.written_file(NOTEBOOK, "request_schema.py")
+    stub, ids = labgen.stub_out("%%writefile project/request_schema.py\n" + right)
+    assert ids == ["4.1"]
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / "lab04_schema_right.py").write_text(right)
+    assert "refused" in str(lab04.request_schema._checker("lab04_schema_right"))
+    (tmp_path / "lab04_schema_stub.py").write_text(stub.partition("\n")[2])
+    with pytest.raises(ExerciseNotDone, match="4.1"):
+        lab04.request_schema.check("lab04_schema_stub")
+
+
+# ---------------------------------------------------------------- 4.2
+
+VALID_SCORES = np.round(np.random.default_rng(0).beta(1.0, 20.0, 5000), 3)  # ties, as a model's scores have
+
+
+@pytest.fixture()
+def calibrate(tmp_path):
+    return _reference(tmp_path, "threshold.py").calibrate
+
+
+def loop_calibrate(scores, budget_share):
+    """Another right answer: a loop over the distinct scores, max + 1 when none fits."""
+    scores = [float(s) for s in scores]
+    for candidate in sorted(set(scores)):
+        if sum(s >= candidate for s in scores) <= budget_share * len(scores) + 1e-9:
+            return candidate
+    return max(scores) + 1.0
+
+
+def mean_calibrate(scores, budget_share):
+    """Another right answer: the alert rate as a mean, compared with the budget share as it is."""
+    s = np.asarray(scores, dtype=float)
+    fits = [c for c in np.unique(s) if np.mean(s >= c) <= budget_share]
+    return float(fits[0]) if fits else float(np.nextafter(s.max(), np.inf))
+
+
+def test_the_solution_a_plain_loop_and_a_mean_pass(calibrate, capsys):
+    lab04.threshold.check(calibrate, VALID_SCORES)
+    lab04.threshold.check(loop_calibrate, VALID_SCORES)
+    lab04.threshold.check(mean_calibrate, VALID_SCORES, budget_share=0.02)
+    assert "on the validation month" in capsys.readouterr().out
+
+
+def one_step_too_high(scores, budget_share):
+    s = np.unique(np.asarray(scores, dtype=float))
+    t = loop_calibrate(scores, budget_share)
+    higher = s[s > t]
+    return float(higher[0]) if higher.size else t
+
+
+def rounded_budget(scores, budget_share):
+    s = np.sort(np.asarray(scores, dtype=float))[::-1]
+    return float(s[round(budget_share * len(s)) - 1])
+
+
+@pytest.mark.parametrize(
+    ("wrong", "message"),
+    [
+        (lambda s, b: np.quantile(s, b), "you alert on 99% of the payments: np.quantile(scores, budget_share)"),
+        (lambda s, b: np.quantile(s, 1 - b), "ties at the threshold: 500 alerts where the budget allows 5"),
+        (lambda s, b: float(np.max(s)) + 1, "fewer than the budget allows: 0 alerts where 10 fit"),
+        (one_step_too_high, "fewer than the budget allows: 9 alerts where 10 fit"),
+        (rounded_budget, "ties at the threshold: 500 alerts"),
+        (lambda s, b: float(np.sort(s)[-int(b * len(s)) - 1]), "over budget: 11 alerts where the budget allows "
+         "10: the score equal to the threshold alerts too (score >= threshold, not >)"),
+        (lambda s, b: "0.9", "calibrate returned str"),
+        (lambda s, b: float("nan"), "returned NaN"),
+        (lambda s, b: np.inf, "JSON has no infinity"),
+        (lambda s, b: np.quantile(s, [1 - b, 0.5]), "calibrate returned ndarray"),
+    ],
+    ids=["bottom-quantile", "top-quantile", "max-plus-one", "one-step-high", "sorted-index", "greater-than", "text",
+         "nan", "inf", "array"],
+)
+def test_each_threshold_mistake_is_named(wrong, message):
+    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
+        lab04.threshold.check(wrong, VALID_SCORES)
+
+
+def test_rounding_the_budget_up_is_over_budget(calibrate):
+    def rounds_up(scores, budget_share):
+        n = len(scores)
+        return calibrate(scores, round(budget_share * n) / n + 1e-12)
+
+    message = "over budget: 2 alerts where the budget allows 1: 1% of 150 payments is 1.5, rounded down"
+    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
+        lab04.threshold.check(rounds_up, VALID_SCORES)
+
+
+def test_right_on_crafted_scores_but_not_on_the_validation_month_is_caught(calibrate):
+    with pytest.raises(ExerciseIncorrect, match="On the validation month's scores, after every crafted case was right"):
+        lab04.threshold.check(lambda s, b: calibrate(s, b) if len(s) < 2000 else 0.5, VALID_SCORES)
+
+
+# ---------------------------------------------------------------- 4.3
+
+
+@pytest.fixture()
+def add_event(tmp_path):
+    return _reference(tmp_path, "freshness.py").add_event
+
+
+def numpy_merge(times, values, t, value, window_s):
+    """Another right answer: numpy arrays in and out, a mask and a stable argsort."""
+    ts = np.append(np.asarray([] if times is None else times, dtype=float), t)
+    vs = np.append(np.asarray([] if values is None else values, dtype=object), np.array([value], dtype=object))
+    keep = ts > t - window_s
+    order = np.argsort(ts[keep], kind="stable")
+    return ts[keep][order], vs[keep][order]
+
+
+def test_the_solution_a_numpy_variant_and_tuples_out_pass(add_event, capsys):
+    lab04.window_merge.check(add_event)
+    lab04.window_merge.check(numpy_merge)
+    lab04.window_merge.check(lambda *args: tuple(tuple(x) for x in add_event(*args)))
+    assert "crafted windows" in capsys.readouterr().out
+
+
+def pairs_of(times, values):
+    return list(zip([] if times is None else times, [] if values is None else values, strict=True))
+
+
+def closed_edge(times, values, t, value, window_s):
+    pairs = sorted([p for p in pairs_of(times, values) if p[0] >= t - window_s] + [(t, value)])
+    return [s for s, _ in pairs], [v for _, v in pairs]
+
+
+def no_pruning(times, values, t, value, window_s):
+    pairs = sorted(pairs_of(times, values) + [(t, value)], key=lambda p: p[0])
+    return [s for s, _ in pairs], [v for _, v in pairs]
+
+
+def keyed_by_time(times, values, t, value, window_s):
+    kept = {s: v for s, v in pairs_of(times, values) if s > t - window_s} | {t: value}
+    return sorted(kept), [kept[s] for s in sorted(kept)]
+
+
+def sorted_apart(times, values, t, value, window_s):
+    pairs = [p for p in pairs_of(times, values) if p[0] > t - window_s] + [(t, value)]
+    return sorted(s for s, _ in pairs), sorted(v for _, v in pairs)
+
+
+def unsorted(times, values, t, value, window_s):
+    pairs = [p for p in pairs_of(times, values) if p[0] > t - window_s] + [(t, value)]
+    return [s for s, _ in pairs], [v for _, v in pairs]
+
+
+def in_place(add_event):
+    def merge(times, values, t, value, window_s):
+        new_times, new_values = add_event(times, values, t, value, window_s)
+        if isinstance(times, list):
+            times[:], values[:] = new_times, new_values
+        return new_times, new_values
+    return merge
+
+
+def or_empty(add_event):
+    return lambda times, values, *rest: add_event(times or [], values or [], *rest)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda _: closed_edge, "kept the event exactly 7 days old: windows are open at the far edge"),
+        (lambda _: no_pruning, "did not prune"),
+        (lambda _: keyed_by_time, "lost the twin payment at the same second"),
+        (lambda _: sorted_apart, "values no longer match their times after sorting"),
+        (lambda _: unsorted, "not oldest first"),
+        (in_place, "changed the list you were given"),
+        (or_empty, "test `times is None`"),
+        (lambda f: lambda times, values, *rest: f(list(times), list(values), *rest), "times and values are None"),
+        (lambda f: lambda *args: list(zip(*f(*args), strict=True)), "return two sequences"),
+    ],
+    ids=["closed-edge", "no-pruning", "twin", "values-apart", "unsorted", "mutates", "or-empty", "none", "pairs"],
+)
+def test_each_merge_mistake_is_named(add_event, make, message):
+    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
+        lab04.window_merge.check(make(add_event))
+
+
+# ---------------------------------------------------------------- 4.4
+
+
+def served(**changes):
+    answer = {"txn_id": "T000123", "score": 0.82, "alert": True, "decision": "review", "threshold": 0.41,
+              "model_version": "3", "feature_set": "v2", "reasons": ["amount_inr"], "features": {"cust_txn_1h": 2.0}}
+    return {**answer, **changes}
+
+
+class Response:
+    status_code = 200
+
+    def json(self):
+        return served()
+
+
+def test_the_service_answer_passes_with_the_version_as_int_or_str(capsys):
+    lab04.call_service.check(served(), 3)
+    lab04.call_service.check(served(score=0.1, alert=False, decision="allow"), "3")
+    assert "'review'" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (Response(), "call .json() on the response"),
+        ({"error": "payment.amount_inr: Input should be a valid number"},
+         "the service refused the request: payment.amount_inr"),
+        (served(model_version="2"), "scored by version 2, but the champion is version 3"),
+        ({k: v for k, v in served().items() if k != "reasons"}, "the answer has no reasons"),
+        (served(alert=False), "alert and decision do not follow score >= threshold"),
+        (None, "is still None"),
+    ],
+    ids=["response", "refused", "other-version", "missing-key", "edited", "none"],
+)
+def test_each_service_call_mistake_is_named(answer, message):
+    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
+        lab04.call_service.check(answer, 3)
+
+
+# ---------------------------------------------------------------- 4.5
+
+
+def docs(required=("txn_id", "amount_inr", "device_os")):
+    """The shape of the service's /docs.json, trimmed to what the check reads."""
+    body = {"type": "object", "title": "Input", "required": ["payment"],
+            "properties": {"payment": {"$ref": "#/components/schemas/Payment"},
+                           "dry_run": {"default": False, "type": "boolean"}}}
+    return {"openapi": "3.0.2",
+            "paths": {"/score": {"post": {"requestBody": {"content": {"application/json": {"schema": body}}}}}},
+            "components": {"schemas": {"Payment": {"type": "object", "required": list(required),
+                                                   "properties": {name: {} for name in required}}}}}
+
+
+def test_the_required_fields_pass_in_any_container_and_order():
+    lab04.openapi.check(["txn_id", "amount_inr", "device_os"], docs())
+    lab04.openapi.check({"device_os", "txn_id", "amount_inr"}, docs())
+    lab04.openapi.check(("city_tier",), docs(required=["city_tier"]))  # read from the spec, not typed in
+
+
+@pytest.mark.parametrize(
+    ("required", "message"),
+    [
+        (["payment"], "that is what the body's wrapper requires ({\"payment\": ...}); follow the $ref"),
+        (["txn_id", "amount_inr"], "it misses device_os"),
+        (["txn_id", "amount_inr", "device_os", "dry_run"], "dry_run: not required"),
+        ("txn_id", "but it is a str"),
+    ],
+    ids=["wrapper", "missing", "extra", "string"],
+)
+def test_each_contract_mistake_is_named(required, message):
+    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
+        lab04.openapi.check(required, docs())
+
+
+def test_a_response_or_another_document_is_explained():
+    with pytest.raises(ExerciseIncorrect, match="call .json"):
+        lab04.openapi.check(["payment"], Response())
+    with pytest.raises(ExerciseIncorrect, match="no POST /score"):
+        lab04.openapi.check(["payment"], {"paths": {}})
