@@ -72,7 +72,11 @@ def _parent_alive(pid: int) -> bool:
 def _reap_orphans(child_pid: int) -> None:
     """As a subreaper the guard inherits orphans; collect the ones that exited (not the main child)."""
     for p in _descendants():
-        if p.pid != child_pid and p.ppid() == os.getpid():
+        try:
+            ours = p.pid != child_pid and p.ppid() == os.getpid()
+        except psutil.Error:  # it exited between the listing and this question: nothing to collect
+            continue
+        if ours:
             with contextlib.suppress(ChildProcessError, OSError):
                 os.waitpid(p.pid, os.WNOHANG)
 
