@@ -62,7 +62,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if folder in _FOLDER_MARKERS:
             item.add_marker(_FOLDER_MARKERS[folder])
         if folder == "course" and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(course_group(getattr(item, "callspec", None))))
+            item.add_marker(pytest.mark.xdist_group(course_group(getattr(item, "callspec", None), item.path.name)))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
+
 #: Labs per course chain under xdist: each chain runs in order on one worker with its own workspace,
 #: the second chain first catching up the labs before it (catch-up runs each lab once, without nbval).
 LABS_PER_CHAIN = 4
 
 
-def course_group(callspec: object) -> str:
-    """The xdist group of a course test: by its lab's number; tests without a lab go with the first chain."""
+def course_group(callspec: object, module: str = "") -> str:
+    """The xdist group of a course test: by its lab's number (a `lab` parameter, or a module named
+    test_labNN_*.py, which reads what lab NN left in its chain's workspace); other tests go with the first chain."""
     lab = getattr(callspec, "params", {}).get("lab") if callspec else None
-    return f"course-{lab.number // LABS_PER_CHAIN if lab is not None else 0}"
+    if lab is not None:
+        return f"course-{lab.number // LABS_PER_CHAIN}"
+    named = re.match(r"test_lab(\d\d)_", module)
+    return f"course-{int(named.group(1)) // LABS_PER_CHAIN if named else 0}"
