@@ -35,10 +35,13 @@ def _reference(tmp_path, name, *substitutions):
         text = text.replace(old, new)
     path = tmp_path / f"lab04_{Path(name).stem}_{next(_names)}.py"
     path.write_text(text)
+    # freshness.py takes its windows from lab 03's feature_pipeline.py, which sits beside it in a project
+    (tmp_path / "feature_pipeline.py").write_text(notebooks.written_file("03_feature_store.ipynb", "feature_pipeline.py"))
     spec = importlib.util.spec_from_file_location(path.stem, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[path.stem] = module
     saved = list(sys.path)  # threshold.py puts its folder first on sys.path
+    sys.path.insert(0, str(tmp_path))
     try:
         spec.loader.exec_module(module)
     finally:
