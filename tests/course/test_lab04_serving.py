@@ -31,9 +31,9 @@ def project(course_ws):
     sys.path[:0] = [str(workspace.project_dir()), str(workspace.feature_repo_dir())]
     import replay
 
-    tx = data.load(lab.params("ci")["DATA_SIZE"]).transactions
-    production = replay.payments_between(tx, replay.GO_LIVE, replay.ist_day("2025-12-31"))
-    return {"replay": replay, "tx": tx, "requests": replay.as_requests(production)}
+    upi = data.load(lab.params("ci")["DATA_SIZE"])
+    production = replay.payments_between(upi.transactions, replay.GO_LIVE, replay.ist_day("2025-12-31"))
+    return {"replay": replay, "upi": upi, "tx": upi.transactions, "requests": replay.as_requests(production)}
 
 
 @pytest.fixture(scope="module")
@@ -154,8 +154,9 @@ def test_lab04_served_features_equal_the_point_in_time_pipeline_after_writes(pro
     tx, day = project["tx"], project["requests"][:150]
     probe = {r["txn_id"] for r in day[::3]}
     answers = project["replay"].replay_http(live["url"], day, probe=probe, progress=False)
-    truth = pd.concat([features.build_features(tx, data.load("ci").customers),
-                       feature_pipeline.point_in_time_features(tx, data.load("ci").devices)], axis=1)
+    upi = project["upi"]
+    truth = pd.concat([features.build_features(tx, upi.customers),
+                       feature_pipeline.point_in_time_features(tx, upi.devices)], axis=1)
     truth.index = tx["txn_id"].astype(str)
     served = pd.DataFrame({a["txn_id"]: a["served"] for a in answers if "served" in a}).T
     assert len(served) == len(probe) and served["cust_txn_7d"].astype(float).sum() > 0
