@@ -20,7 +20,7 @@ SOLUTION_ONLY_TAG = "solution-only"
 IMPORT_LINE = "import mlops_course as mc"
 
 
-def stub_line(exercise_id: str, in_project_file: bool) -> str:
+def stub_line(exercise_id: str, in_project_file: bool, yaml_steps: bool = False) -> str:
     """The line that stands where the solution was.
 
     In a notebook cell it calls `mc.todo`, which stops Run All right there. In a cell that writes a
@@ -28,20 +28,29 @@ def stub_line(exercise_id: str, in_project_file: bool) -> str:
     course: it raises NotImplementedError when the code runs, and the exercise's check turns that into
     the course's "not done yet".
     """
+    if yaml_steps:  # a YAML project file (a workflow's steps): a step that fails, so the file still parses
+        return (f"- run: 'echo \"NotImplementedError: Exercise {exercise_id} is not done yet: write these steps\"; "
+                "exit 1'")
     if in_project_file:
         return f'raise NotImplementedError("Exercise {exercise_id} is not done yet: write this part of the file")'
     return f'mc.todo("{exercise_id}")'
+
+
+def stub_for(exercise_id: str, text: str) -> str:
+    """The stub line for an exercise in this cell's text: a YAML step in a YAML project file, else Python."""
+    in_project_file = text.startswith("%%writefile")
+    yaml_steps = in_project_file and text.partition("\n")[0].rstrip().endswith((".yml", ".yaml"))
+    return stub_line(exercise_id, in_project_file, yaml_steps)
 
 
 def stub_out(text: str, where: str = "cell") -> tuple[str, list[str]]:
     """Replace each solution block with a TODO and a stub; return new text and exercise ids."""
     out: list[str] = []
     ids: list[str] = []
-    in_project_file = text.startswith("%%writefile")
     for part in notebooks.parse(text, where):
         if isinstance(part, SolutionBlock):
             out.append(f"{part.indent}# TODO exercise {part.exercise_id}: replace the next line with your code.")
-            out.append(part.indent + stub_line(part.exercise_id, in_project_file))
+            out.append(part.indent + stub_for(part.exercise_id, text))
             ids.append(part.exercise_id)
         else:
             out.append(part)

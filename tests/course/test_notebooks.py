@@ -80,7 +80,7 @@ def test_learner_lab_stops_at_its_first_exercise(lab, course_ws):
     failing = [i for i, c in enumerate(code) if any(o.get("output_type") == "error" for o in c.get("outputs", []))]
     sources = [notebooks.source(c) for c in code]
     first_stub = next(i for i, src in enumerate(sources)
-                      if labgen.stub_line(exercises[0], src.startswith("%%writefile")) in src)
+                      if labgen.stub_for(exercises[0], src) in src)
     if sources[first_stub].startswith("%%writefile"):  # the stub is in a project file: its check runs it
         first_stub = next(i for i in range(first_stub + 1, len(sources)) if ".check(" in sources[i])
     assert failing == [first_stub], "only the first exercise's cell (or its check, for a project file) may fail"

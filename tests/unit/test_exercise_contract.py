@@ -101,7 +101,7 @@ def test_an_exercise_is_checked_in_one_cell_only(name, ex_id):
 def test_the_learner_lab_has_the_stub_for_the_exercise(name, ex_id):
     lab = notebooks.read(ROOT / "labs" / name)
     code = [notebooks.source(c) for c in lab["cells"] if c["cell_type"] == "code"]
-    stubs = sum(src.count(labgen.stub_line(ex_id, src.startswith("%%writefile"))) for src in code)
+    stubs = sum(src.count(labgen.stub_for(ex_id, src)) for src in code)
     assert stubs == 1, f"labs/{name} should stub exercise {ex_id} exactly once; run `make labs`"
 
 
