@@ -133,3 +133,17 @@ def written_file(notebook: str, filename: str, root: Path | None = None) -> str:
         if first.startswith("%%writefile ") and first.endswith(f"/{filename}"):
             return body
     raise BuildError(f"solutions/{notebook} has no %%writefile cell for {filename}.")
+
+
+def printed_json(notebook: str, prefix: str, root: Path | None = None) -> dict[str, Any] | None:
+    """The JSON a committed solution printed on a line starting with `prefix` (None if it printed none).
+
+    A lab recorded at the default size prints the figures its story claims; tests read them here.
+    """
+    nb = read((root or workspace.course_root()) / "solutions" / notebook)
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            for line in "".join(out.get("text", "")).splitlines():
+                if line.startswith(prefix):
+                    return json.loads(line.removeprefix(prefix))
+    return None

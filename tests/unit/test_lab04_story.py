@@ -7,24 +7,19 @@ so its printed figures are where the claims are checked.
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from mlops_course import notebooks, workspace
+from mlops_course import notebooks
 
 PREFIX = "production-story figures: "
 
 
 @pytest.fixture(scope="module")
 def figures():
-    nb = notebooks.read(workspace.course_root() / "solutions" / "04_model_serving.ipynb")
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            for line in "".join(out.get("text", "")).splitlines():
-                if line.startswith(PREFIX):
-                    return json.loads(line.removeprefix(PREFIX))
-    pytest.fail("the committed lab 04 solution prints no production-story figures: record it")
+    found = notebooks.printed_json("04_model_serving.ipynb", PREFIX)
+    if found is None:
+        pytest.fail("the committed lab 04 solution prints no production-story figures: record it")
+    return found
 
 
 def test_lab04_was_recorded_at_the_default_size_with_the_feature_store_champion(figures):

@@ -7,24 +7,19 @@ checks its code stamp); what it printed about the registry is where the story is
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
-from mlops_course import notebooks, story, workspace
+from mlops_course import notebooks, story
 
 PREFIX = "ct-story figures: "
 
 
 @pytest.fixture(scope="module")
 def figures():
-    nb = notebooks.read(workspace.course_root() / "solutions" / "05_ci_for_ml.ipynb")
-    for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
-            for line in "".join(out.get("text", "")).splitlines():
-                if line.startswith(PREFIX):
-                    return json.loads(line.removeprefix(PREFIX))
-    pytest.fail("the committed lab 05 solution prints no ct-story figures: record it")
+    found = notebooks.printed_json("05_ci_for_ml.ipynb", PREFIX)
+    if found is None:
+        pytest.fail("the committed lab 05 solution prints no ct-story figures: record it")
+    return found
 
 
 def test_lab05_was_recorded_at_the_default_size(figures):

@@ -62,3 +62,9 @@ def test_written_file_returns_what_a_solution_writes_into_the_project(course):
 def test_dumps_is_stable_and_ends_with_a_newline():
     text = notebooks.dumps({"b": 1, "a": "\u20b9"})
     assert text == '{\n "a": "\u20b9",\n "b": 1\n}\n'
+
+
+def test_printed_json_reads_what_a_committed_solution_printed_and_none_when_it_printed_nothing():
+    figures = notebooks.printed_json("05_ci_for_ml.ipynb", "ct-story figures: ")
+    assert figures is not None and figures["data_size"] == "default"
+    assert notebooks.printed_json("05_ci_for_ml.ipynb", "no lab prints this: ") is None
