@@ -1,0 +1,402 @@
+"""Lab 06's checks accept the right answers in their usual variants and name each typical mistake.
+
+6.1 to 6.3 are pieces of the learner's project files (policy.py, monitor.py). monitor.py imports most of the
+project, so the reference answers are here, as small modules (policy.py's head, which the check reads for its
+Finding, and the function), and a test pins them to the solution notebook's answers; a wrong variant is the
+reference with one substitution, imported from a temporary folder as lab 05's are. No server, no network.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import re
+import sys
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlops_course import labgen, notebooks
+from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
+from mlops_course.exercises import _lab06_cases as cases
+from mlops_course.exercises import lab06
+
+NOTEBOOK = "06_monitoring.ipynb"
+FILES = {"6.1": "policy.py", "6.2": "policy.py", "6.3": "monitor.py"}
+ATTR = {"6.1": "calibrate", "6.2": "decide", "6.3": "performance_as_of"}
+_names = itertools.count()
+
+POLICY_HEAD = '''from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SEVERITY = {"OK": 0, "WARN": 1, "RETRAIN": 2, "INCIDENT": 3}
+KIND_STATUS = {"data_quality": "INCIDENT", "performance": "RETRAIN", "drift": "WARN", "prediction": "WARN"}
+PARTIAL_WEEK = 0.5
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    check: str
+    sentence: str
+
+    @property
+    def status(self):
+        return KIND_STATUS[self.kind]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str
+    reasons: list
+    retrain: bool
+
+
+'''
+MONITOR_HEAD = "import numpy as np\nimport pandas as pd\n\n\n"
+HEADS = {"6.1": POLICY_HEAD, "6.2": POLICY_HEAD, "6.3": MONITOR_HEAD}
+
+REFERENCE = {
+    "6.1": '''def calibrate(history, direction, margin):
+    usable = history[history["value"].notna()]
+    usable = usable[usable["rows"] >= PARTIAL_WEEK * history["rows"].median()]
+    if usable.empty:
+        raise ValueError("no full week of history to calibrate on: calibrate on more weeks")
+    if direction == "above":
+        return float(usable["value"].max() * margin)
+    if direction == "below":
+        return float(usable["value"].min() / margin)
+    raise ValueError(f"direction is 'above' or 'below', not {direction!r}")
+''',
+    "6.2": '''def decide(findings):
+    ordered = sorted(findings, key=lambda f: -SEVERITY[f.status])  # stable: same-status findings keep their order
+    status = ordered[0].status if ordered else "OK"
+    retrain = any(f.status == "RETRAIN" for f in findings)
+    return Verdict(status=status, reasons=ordered, retrain=retrain)
+''',
+    "6.3": '''def performance_as_of(record, reports, as_of, days=28):
+    window = record[(record["event_timestamp"] >= as_of - pd.Timedelta(days=days)) & (record["event_timestamp"] < as_of)]
+    known = reports[reports["reported_at"] < as_of].sort_values("reported_at").drop_duplicates("txn_id")
+    frauds = window.merge(known[["txn_id", "fraud_type"]], on="txn_id")
+    frauds = frauds.assign(caught=frauds["alert"].astype(int), rupees_caught=frauds["amount_inr"] * frauds["alert"])
+    parts = {**dict(tuple(frauds.groupby("fraud_type"))), "all": frauds}
+    table = pd.DataFrame({name: {"cases": len(part), "caught": int(part["caught"].sum()),
+                                 "rupees": float(part["amount_inr"].sum()),
+                                 "rupees_caught": float(part["rupees_caught"].sum())} for name, part in parts.items()}).T
+    table["recall"] = table["caught"] / table["cases"].where(table["cases"] > 0)
+    return table[["cases", "caught", "recall", "rupees", "rupees_caught"]]
+''',
+}
+
+
+def _module(tmp_path, ex_id, *substitutions):
+    """The reference of `ex_id` under its file's head, with substitutions (old, new), imported as a module."""
+    text = HEADS[ex_id] + REFERENCE[ex_id]
+    for old, new in substitutions:
+        assert old in text, old
+        text = text.replace(old, new)
+    path = tmp_path / f"lab06_{ATTR[ex_id]}_{next(_names)}.py"
+    path.write_text(text)
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[path.stem] = module  # decide's check reads the module's Finding
+    spec.loader.exec_module(module)
+    return module
+
+
+def _reference(tmp_path, ex_id, *substitutions):
+    return getattr(_module(tmp_path, ex_id, *substitutions), ATTR[ex_id])
+
+
+def _body(text):
+    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith(("import", "def"))]
+
+
+@pytest.mark.parametrize("ex_id", sorted(REFERENCE))
+def test_the_reference_answers_are_the_solution_notebooks(ex_id):
+    text = notebooks.written_file(NOTEBOOK, FILES[ex_id])
+    block = text.split(f"### BEGIN SOLUTION {ex_id}\n", 1)[1].split("### END SOLUTION", 1)[0]
+    solution = [line.strip() for line in block.splitlines() if line.strip()]
+    assert solution and all(line in _body(REFERENCE[ex_id]) for line in solution), solution
+
+
+EXERCISES = {"6.1": lab06.calibrate, "6.2": lab06.decide, "6.3": lab06.performance}
+
+
+@pytest.mark.parametrize("ex_id", sorted(REFERENCE))
+def test_the_hints_come_in_three_steps_and_hold_less_than_half_the_solution(ex_id):
+    lines = _body(REFERENCE[ex_id])
+    held = [line for line in lines if any(line in step for step in EXERCISES[ex_id].hints)]
+    assert len(EXERCISES[ex_id].hints) == 3
+    assert len(held) < len(lines) / 2, held
+
+
+def test_the_ids_and_titles_are_the_labs():
+    assert [(e.id, e.title) for e in EXERCISES.values()] == [
+        ("6.1", "the frozen threshold"), ("6.2", "the alert policy's precedence"),
+        ("6.3", "performance on the labels known so far")]
+
+
+@pytest.mark.parametrize("ex_id", sorted(REFERENCE))
+def test_given_a_module_name_the_check_imports_it_and_its_stub_means_not_done(tmp_path, monkeypatch, ex_id):
+    exercise, body = EXERCISES[ex_id], REFERENCE[ex_id]
+    marked = body.replace("\n    ", f"\n    ### BEGIN SOLUTION {ex_id}\n    ", 1).rstrip("\n") + "\n    ### END SOLUTION\n"
+    stub, ids = labgen.stub_out(f"%%writefile project/{FILES[ex_id]}\n" + HEADS[ex_id] + marked)
+    assert ids == [ex_id]
+    monkeypatch.syspath_prepend(str(tmp_path))
+    right, stubbed = f"lab06_right_{ATTR[ex_id]}", f"lab06_stub_{ATTR[ex_id]}"
+    (tmp_path / f"{right}.py").write_text(HEADS[ex_id] + body)
+    assert "Right on" in exercise._checker(right)
+    (tmp_path / f"{stubbed}.py").write_text(stub.partition("\n")[2])
+    with pytest.raises(ExerciseNotDone, match=re.escape(ex_id)):
+        exercise.check(stubbed)
+    with pytest.raises(ExerciseIncorrect, match="there is no module lab06_nowhere"):
+        exercise.check("lab06_nowhere")
+    for name in (right, stubbed):
+        sys.modules.pop(name, None)
+
+
+# ---------------------------------------------------------------- 6.1
+
+
+def numpy_calibrate(history, direction, margin):
+    """Another right answer: numpy arrays, NaN masked by hand, the usable weeks' median (the same on these cases)."""
+    rows, values = history["rows"].to_numpy(float), history["value"].to_numpy(float)
+    measured = ~np.isnan(values)
+    if direction not in ("above", "below") or not measured.any():
+        raise ValueError(f"cannot calibrate {direction!r} on this history")
+    usable = values[measured & (rows >= 0.5 * np.median(rows[measured]))]
+    return np.max(usable) * margin if direction == "above" else np.min(usable) / margin
+
+
+def test_the_reference_a_numpy_variant_and_the_measured_weeks_median_pass(tmp_path, capsys):
+    lab06.calibrate.check(_reference(tmp_path, "6.1"))
+    lab06.calibrate.check(numpy_calibrate)
+    lab06.calibrate.check(_reference(tmp_path, "6.1", ('history["rows"].median()', 'usable["rows"].median()')))
+    assert "crafted histories" in capsys.readouterr().out
+
+
+MAX, MIN = 'float(usable["value"].max() * margin)', 'float(usable["value"].min() / margin)'
+
+
+@pytest.mark.parametrize(
+    ("substitutions", "message"),
+    [
+        ([(MAX, 'float(usable["value"].mean() * margin)')], "it starts from the mean of the clean weeks"),
+        ([(MAX, 'float(usable["value"].quantile(0.95) * margin)')], "it lies among the clean weeks' values"),
+        ([(MAX, 'float(usable["value"].max())')], "it is the highest clean week itself: add the margin"),
+        ([(MIN, 'float(usable["value"].min() * margin)')],
+         "the margin goes the wrong way: for 'below' the threshold lies beyond the worst clean week, so divide the "
+         "lowest by the margin"),
+        ([(MIN, 'float(usable["value"].max() / margin)')],
+         "it starts from the highest clean week: for 'below' a low value is bad"),
+        ([('    usable = usable[usable["rows"] >= PARTIAL_WEEK * history["rows"].median()]\n', "")],
+         "it comes from a partial week (800 rows, the median week has 4990)"),
+        ([('usable = history[history["value"].notna()]', "usable = history"),
+          ('usable["value"].max()', 'np.max(usable["value"].to_numpy())')], "the threshold is NaN"),
+        ([('usable = history[history["value"].notna()]', "usable = history")],
+         "with no usable week there is nothing to calibrate on; raise ValueError (a NaN threshold would never alert"),
+        ([('    if usable.empty:\n        raise ValueError("no full week of history to calibrate on: calibrate on '
+           'more weeks")\n', "")], "(On a history whose every value is NaN: it returns nan.)"),
+        ([('if direction == "below":', "if True:")], "direction is 'above' or 'below'; anything else is a typo"),
+        ([('    usable = history[history["value"].notna()]',
+           '    history.dropna(subset=["value"], inplace=True)\n    usable = history')],
+         "it changed the history it was given"),
+        ([(MAX, 'usable[["value"]].max() * margin')], "calibrate returned Series: return one number"),
+        ([('history["rows"].median()', 'np.median(history["rows"])')],
+         "calling calibrate(...) raised ValueError: no full week of history to calibrate on: calibrate on more weeks "
+         "(rows is NaN in the weeks the statistic was not measured: numpy's median of them is NaN"),
+    ],
+    ids=["mean", "quantile", "no-margin", "below-times-margin", "below-from-max", "partial-kept", "numpy-nan",
+         "nan-weeks-kept", "no-value-error", "unknown-direction", "mutates", "series", "numpy-median"],
+)
+def test_each_calibrate_mistake_is_named(tmp_path, substitutions, message):
+    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
+        lab06.calibrate.check(_reference(tmp_path, "6.1", *substitutions))
+
+
+def test_a_threshold_does_not_depend_on_which_weeks_the_median_week_is_taken_over():
+    """The contract's median is over every week; over the measured ones only, each case gives the same threshold."""
+    for what, history, direction, margin in cases.calibrate_cases() + cases.realistic_histories():
+        assert cases.threshold(history, direction, margin) == cases.threshold(history, direction, margin,
+                                                                               among="measured"), what
+
+
+def test_the_crafted_histories_tell_the_mistakes_apart():
+    for what, history, direction, margin in cases.calibrate_cases()[:2]:
+        want = cases.threshold(history, direction, margin)
+        measured = history.dropna(subset=["value"])
+        full = measured.loc[measured["rows"] >= 0.5 * history["rows"].median(), "value"]
+        wrong = {full.mean() * margin, full.mean() / margin, full.max(), full.min(), full.max() / margin,
+                 full.min() * margin, measured["value"].max() * margin, measured["value"].min() / margin}
+        assert want not in wrong and len(wrong) == 8, what
+
+
+# ---------------------------------------------------------------- 6.2
+
+
+def tuple_decide(findings):
+    """Another right answer: a 3-tuple, reasons as a tuple, statuses ranked by a list, a numpy bool."""
+    order = ["INCIDENT", "RETRAIN", "WARN"]
+    reasons = tuple(f for status in order for f in findings if f.status == status)
+    return (reasons[0].status if reasons else "OK"), reasons, np.bool_("RETRAIN" in {f.status for f in findings})
+
+
+def namespace_decide(findings):
+    """Another right answer: any object with status, reasons and retrain; KIND_STATUS read by hand."""
+    rank = {kind: cases.SEVERITY[status] for kind, status in cases.KIND_STATUS.items()}
+    reasons = sorted(findings, key=lambda f: rank[f.kind], reverse=True)  # reverse=True keeps the sort stable
+    status = max((f.status for f in findings), key=cases.SEVERITY.get, default="OK")
+    return SimpleNamespace(status=status, reasons=reasons, retrain=any(f.kind == "performance" for f in findings))
+
+
+def test_the_reference_a_tuple_and_a_namespace_pass(tmp_path, capsys):
+    lab06.decide.check(_reference(tmp_path, "6.2"))
+    lab06.decide.check(tuple_decide)
+    lab06.decide.check(namespace_decide)
+    lab06.decide.check(_reference(tmp_path, "6.2", ("key=lambda f: -SEVERITY[f.status]",
+                                                    "key=lambda f: SEVERITY[f.status], reverse=True")))
+    assert "weeks" in capsys.readouterr().out
+
+
+ORDERED = "ordered = sorted(findings, key=lambda f: -SEVERITY[f.status])  # stable: same-status findings keep their order"
+STATUS = 'status = ordered[0].status if ordered else "OK"'
+RETRAIN = 'retrain = any(f.status == "RETRAIN" for f in findings)'
+
+
+@pytest.mark.parametrize(
+    ("substitutions", "message"),
+    [
+        ([(STATUS, 'status = max((f.status for f in findings), default="OK")')],
+         "the status is WARN, the least severe of the findings, or the largest as text"),
+        ([(STATUS, 'status = findings[0].status if findings else "OK"')],
+         "the status is RETRAIN, the first finding's: the week's status is the most severe of all its findings "
+         "(INCIDENT)"),
+        ([(STATUS, 'status = findings[-1].status if findings else "OK"')], "the status is RETRAIN, the last finding's"),
+        ([("-SEVERITY[f.status]", '-["OK", "WARN", "INCIDENT", "RETRAIN"].index(f.status)')],
+         "the status is RETRAIN, but the week has an INCIDENT finding: the most severe finding decides"),
+        ([(STATUS, "status = ordered[0].status")],
+         "raised IndexError: list index out of range (a week without findings is OK: the list may be empty)"),
+        ([(RETRAIN, 'retrain = status == "RETRAIN"')],
+         "retrain is False in an incident week that has a RETRAIN finding: the trigger still goes out"),
+        ([(RETRAIN, 'retrain = any(f.status in ("RETRAIN", "WARN") for f in findings)')],
+         "retrain is True, but no finding is RETRAIN: drift and prediction findings are WARN"),
+        ([(RETRAIN, 'retrain = status in ("RETRAIN", "INCIDENT")')],
+         "retrain is True, but no finding is RETRAIN: a data-quality incident pages on-call"),
+        ([('"drift": "WARN"', '"drift": "RETRAIN"')], "policy.py's KIND_STATUS is"),
+        ([(ORDERED, "findings.sort(key=lambda f: -SEVERITY[f.status])\n    ordered = findings")],
+         "it reordered the list it was given: findings.sort() sorts in place"),
+        ([("reasons=ordered", "reasons=list(findings)")], "the reasons are in the order the checks ran"),
+        ([("reasons=ordered", "reasons=sorted(findings, key=lambda f: SEVERITY[f.status])")],
+         "the reasons are least severe first"),
+        ([("sorted(findings, key=lambda f: -SEVERITY[f.status])", "sorted(findings, key=lambda f: SEVERITY[f.status])[::-1]")],
+         "findings of the same status should keep the order the checks found them in"),
+        ([("reasons=ordered", "reasons=[f for f in ordered if f.status == status]")],
+         "the reasons hold only the findings of the week's status"),
+        ([("reasons=ordered", "reasons=[f.sentence for f in ordered]")],
+         "the reasons hold str values, not findings"),
+        ([("return Verdict(status=status, reasons=ordered, retrain=retrain)", "return status")],
+         "decide returned str: return a Verdict(status, reasons, retrain)"),
+    ],
+    ids=["text-max", "first", "last", "retrain-over-incident", "empty-crashes", "retrain-if-status",
+         "retrain-on-drift", "retrain-on-incident", "drift-table", "sorts-in-place", "unsorted", "least-first",
+         "unstable", "top-only", "sentences", "status-only"],
+)
+def test_each_decide_mistake_is_named(tmp_path, substitutions, message):
+    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
+        lab06.decide.check(_reference(tmp_path, "6.2", *substitutions))
+
+
+# ---------------------------------------------------------------- 6.3
+
+
+def agg_performance(record, reports, as_of, days=28):
+    """Another right answer: named aggregation, ints, the rows reversed, an extra column, as_of in UTC first."""
+    as_of = as_of.tz_convert("UTC")
+    known = reports.loc[reports["reported_at"].lt(as_of), ["txn_id", "fraud_type"]].drop_duplicates("txn_id")
+    made = record["event_timestamp"].between(as_of - pd.Timedelta(days=days), as_of, inclusive="left")
+    frauds = record.loc[made].merge(known, on="txn_id")
+    frauds["hit"] = frauds["amount_inr"].where(frauds["alert"] == 1, 0.0)
+    table = frauds.groupby("fraud_type").agg(cases=("txn_id", "size"), caught=("alert", "sum"),
+                                             rupees=("amount_inr", "sum"), rupees_caught=("hit", "sum"))
+    table.loc["all"] = [len(frauds), frauds["alert"].sum(), frauds["amount_inr"].sum(), frauds["hit"].sum()]
+    table["recall"] = table["caught"] / table["cases"].replace(0, np.nan)
+    return table.assign(share=table["cases"] / max(len(frauds), 1)).iloc[::-1]
+
+
+def test_the_reference_and_an_aggregating_variant_pass(tmp_path, capsys):
+    lab06.performance.check(_reference(tmp_path, "6.3"))
+    lab06.performance.check(agg_performance)
+    assert "crafted records" in capsys.readouterr().out
+
+
+WINDOW = '(record["event_timestamp"] >= as_of - pd.Timedelta(days=days)) & '
+REPORTS = 'reports[reports["reported_at"] < as_of]'
+NAIVE = ('    window =', '    as_of = as_of.tz_localize(None)\n'
+         '    record = record.assign(event_timestamp=record["event_timestamp"].dt.tz_localize(None))\n'
+         '    reports = reports.assign(reported_at=reports["reported_at"].dt.tz_localize(None))\n    window =')
+
+
+@pytest.mark.parametrize(
+    ("substitutions", "message"),
+    [
+        ([(REPORTS, "reports")], "it counted a fraud reported after as_of: on as_of nobody knew it yet"),
+        ([('reports["reported_at"] < as_of', 'reports["reported_at"] <= as_of')],
+         "it counted a fraud reported exactly at as_of"),
+        ([(WINDOW, "")], "it counted a fraud made more than 28 days before as_of"),
+        ([('record["event_timestamp"] >= as_of', 'record["event_timestamp"] > as_of')],
+         "it missed a fraud made exactly 28 days before as_of: the window includes its start"),
+        ([('.drop_duplicates("txn_id")', "")], "it counted a payment reported twice as two frauds"),
+        ([(f'{REPORTS}.sort_values("reported_at").drop_duplicates("txn_id")',
+           'reports.drop_duplicates("txn_id").loc[lambda r: r["reported_at"] < as_of]')],
+         "it missed a fraud reported before as_of and again after it"),
+        ([("pd.Timedelta(days=days)", "pd.Timedelta(days=28)")], "it ignores `days`: the window is the `days` days"),
+        ([(WINDOW, ""), (REPORTS, 'reports[(reports["reported_at"] < as_of) & (reports["reported_at"] >= as_of - '
+                                  'pd.Timedelta(days=days))]')],
+         "it picks the frauds by when they were reported"),
+        ([NAIVE], "it compares clock faces without their zones: as_of is in IST and the record in UTC"),
+        ([('table["cases"].where(table["cases"] > 0)', "len(window)")],
+         "the recall divides by every payment in the window"),
+        ([('table["cases"].where(table["cases"] > 0)', 'table["cases"].clip(lower=1)')],
+         "the row all has no known fraud, so its recall is unknown: NaN, not 0"),
+        ([(', "all": frauds', "")], "there is no row 'all'"),
+        ([('rupees_caught=frauds["amount_inr"] * frauds["alert"]', 'rupees_caught=frauds["amount_inr"]')],
+         "rupees_caught is the amount of all the known frauds"),
+        ([('"caught": int(part["caught"].sum())',
+           '"caught": int((window if name == "all" else part)["alert"].sum())')],
+         "caught counts every alert in the window"),
+        ([('    known =', '    reports.sort_values("reported_at", inplace=True)\n    known =')],
+         "it changed the reports it was given"),
+        ([('"rupees_caught"]]', '"rupees_caught"]].rename_axis("fraud_type").reset_index()')],
+         "the fraud types are a column: index the table by fraud type"),
+        ([(', "rupees_caught"]]', "]]")], "the table has no column rupees_caught"),
+    ],
+    ids=["hindsight", "reported-at-as-of", "no-window-start", "start-excluded", "twice", "dedupe-before-cut",
+         "days-ignored", "window-on-reports", "naive-clock", "recall-over-payments", "recall-zero", "no-all",
+         "rupees-caught-all", "caught-all-alerts", "mutates", "type-column", "missing-column"],
+)
+def test_each_performance_mistake_is_named(tmp_path, substitutions, message):
+    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
+        lab06.performance.check(_reference(tmp_path, "6.3", *substitutions))
+
+
+def test_each_way_of_counting_wrongly_changes_the_first_record():
+    what, record, reports, as_of, days = cases.performance_cases()[0]
+    frauds = cases.known_frauds(record, reports, as_of, days)
+    seen = {(len(frauds), frauds["amount_inr"].sum())}
+    for mistake in set(cases.MISTAKES) - {"days_ignored"}:  # days=28 here; the second case is days=7
+        wrong = cases.known_frauds(record, reports, as_of, days, (mistake,))
+        seen.add((len(wrong), wrong["amount_inr"].sum()))
+    assert len(seen) == len(cases.MISTAKES), what
+
+
+def test_two_mistakes_at_once_are_both_named(tmp_path):
+    with pytest.raises(ExerciseIncorrect, match=re.escape("it counted a fraud reported exactly at as_of")
+                       + ".*" + re.escape("; and it counted a payment reported twice")):
+        lab06.performance.check(_reference(tmp_path, "6.3", ('reports["reported_at"] < as_of',
+                                                              'reports["reported_at"] <= as_of'),
+                                           ('.drop_duplicates("txn_id")', "")))
