@@ -136,8 +136,9 @@ def test_ci_runs_the_readme_test_command():
 def test_the_course_chains_fit_the_suite_time_plan():
     """Each xdist chain runs its labs twice (papermill, nbval) after catching up the chains before it once.
 
-    With the budgets in course.yml the longest chain must leave the not-slow suite within about 13 minutes on
-    2 cores (lab 05 starts the service three times and retrains twice: its chain alone is ~10 minutes).
+    With the budgets in course.yml the longest chain must leave the not-slow suite within about 15 minutes on
+    2 cores (lab 05 starts the service three times and retrains twice; with lab 06 after it, catching up labs
+    00-04 first, its chain is ~12 minutes). A lab in a chain of its own would cost more: it catches up lab 05.
     """
     from suite_plan import LABS_PER_CHAIN
 
@@ -146,4 +147,4 @@ def test_the_course_chains_fit_the_suite_time_plan():
         chains[lab.number // LABS_PER_CHAIN] = chains.get(lab.number // LABS_PER_CHAIN, 0) + 2 * lab.ci_seconds
     catch_up = {n: sum(lab.ci_seconds for lab in BUILT if lab.number // LABS_PER_CHAIN < n) for n in chains}
     longest = max(chains[n] + catch_up[n] for n in chains)
-    assert longest <= 11 * 60, f"the longest course chain is planned at {longest} s: split the chains or trim the labs"
+    assert longest <= 13 * 60, f"the longest course chain is planned at {longest} s: split the chains or trim the labs"
