@@ -134,7 +134,7 @@ FINDINGS = {  # name -> (kind, check, sentence), as monitor.findings() writes th
                  "at most 30% at 95% confidence, below its floor of 35%."),
     "drift": ("drift", "drift", "input drift in 3 of 16 columns: amount_inr (0.31 > 0.12), hour_ist (0.2 > 0.1), "
               "merchant_category (0.09 > 0.05)."),
-    "score": ("prediction", "drift:score", "score distribution shifted: PSI 0.27 > 0.11."),
+    "score": ("prediction", "score_drift", "score distribution shifted: PSI 0.27 > 0.11."),
     "alerts": ("prediction", "alert_rate", "alert rate 2.40% against a budget of 1% (the policy allows 1.50%): the "
                "fraud team cannot review them all."),
 }
