@@ -5,6 +5,11 @@ looks at which earlier labs have been completed in this workspace and runs the
 missing ones' solution notebooks with papermill, in course order, with a
 progress bar. `complete` is the last cell of every lab: it records what the lab
 left behind, so catch-up and `status` know.
+
+Catch-up needs what a lab leaves behind, not what it demonstrates: cells tagged
+`catch-up-skip` (a fault injected to see a test fail, a UI opened and closed, a
+test suite run to show its verdict) are left out of catch-up runs, never out of
+a lab the learner opens, the tests' runs or a recording.
 """
 
 from __future__ import annotations
@@ -22,6 +27,9 @@ from . import workspace
 from .errors import CourseError
 from .manifest import Lab, Manifest, ManifestError
 from .manifest import course as _course
+
+#: Cell tag: a cell that only demonstrates, left out when a lab runs as another lab's prerequisite.
+SKIP_TAG = "catch-up-skip"
 
 
 class CatchUpError(CourseError, RuntimeError):
@@ -90,8 +98,10 @@ def run_lab(
     output_dir: Path | None = None,
     solutions_dir: Path | None = None,
     extra_parameters: dict[str, Any] | None = None,
+    catching_up: bool = False,
 ) -> _Run:
-    """Execute one lab's solution notebook with papermill in the current workspace."""
+    """Execute one lab's solution notebook with papermill in the current workspace (without its
+    demonstration cells when `catching_up`)."""
     import papermill as pm
 
     src = (solutions_dir or workspace.course_root() / "solutions") / lab.notebook
@@ -105,14 +115,23 @@ def run_lab(
     start = time.perf_counter()
     with workspace.using():  # the kernel inherits this process's environment, pointed at the workspace
         try:
-            pm.execute_notebook(str(src), str(out), parameters=params, cwd=str(src.parent),
-                                kernel_name="python3", progress_bar=False, log_output=False)
+            pm.execute_notebook(without_demos(src) if catching_up else str(src), str(out), parameters=params,
+                                cwd=str(src.parent), kernel_name="python3", progress_bar=False, log_output=False)
         except pm.PapermillExecutionError as err:
             raise CatchUpError(
                 f"Catch-up stopped: lab {lab.id} failed at cell {err.exec_count} with {err.ename}: {err.evalue}. "
                 f"Open {out} to see where, or run that lab yourself."
             ) from None
     return _Run(lab, time.perf_counter() - start, out)
+
+
+def without_demos(path: Path) -> Any:
+    """The notebook at `path` without the cells tagged SKIP_TAG (an nbformat node papermill can execute)."""
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    nb.cells = [c for c in nb.cells if SKIP_TAG not in c.get("metadata", {}).get("tags", [])]
+    return nb
 
 
 def _sizes_agree(wanted: list[Lab], size: str) -> None:
@@ -194,7 +213,7 @@ def require(
     for lab in bar:
         bar.set_postfix_str(lab.id)
         try:
-            run = run_lab(lab, size=size, solutions_dir=solutions_dir)
+            run = run_lab(lab, size=size, solutions_dir=solutions_dir, catching_up=True)
         except ManifestError as err:
             raise CatchUpError(str(err)) from None
         if not is_complete(lab.id):
