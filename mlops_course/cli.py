@@ -1,4 +1,4 @@
-"""Command line: python -m mlops_course {lab,build-labs,run,record,status,reset}."""
+"""Command line: python -m mlops_course {lab,build-labs,run,record,status,reset,export}."""
 
 from __future__ import annotations
 
@@ -142,6 +142,15 @@ def _cmd_reset(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_export(args: argparse.Namespace) -> int:
+    """Learners: the project leaves the course as a standalone git repository (errors exit with status 2)."""
+    from .export import export
+
+    print(f"Exporting the workspace's project to {args.dest} (copy, rewrite, feast apply, git commit) ...")
+    print(export(args.dest).summary())
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mlops_course", description="UPI Fraud MLOps Labs helper.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -173,6 +182,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("reset", help="empty the workspace")
     p.add_argument("--yes", action="store_true", help="do not ask")
     p.set_defaults(func=_cmd_reset)
+    p = sub.add_parser("export", help="export the project as a standalone git repository (outside the course)")
+    p.add_argument("dest", help="a new or empty folder, e.g. ~/upi-fraud")
+    p.set_defaults(func=_cmd_export)
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "lab":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
@@ -181,4 +193,4 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except (CourseError, FileNotFoundError) as err:
         print(err, file=sys.stderr)  # a learner-facing sentence, not a traceback
-        return 1
+        return getattr(err, "exit_code", 1)

@@ -1,0 +1,369 @@
+"""`python -m mlops_course export DEST`: the learner's project leaves the course as a standalone git repository.
+
+Inside the course, the project imports the dataset, the story's dates and the workspace paths from this
+package, and its Feast configuration points at absolute paths in the workspace. Outside it, neither exists.
+So the export copies the project without caches and scratch state, vendors the few modules it needs as
+`upi_kit/` (standard library, numpy, pandas and pyarrow only), renames the course's names in every text file,
+makes the feature repo relative and rebuilds its registry, writes a README and a .gitignore, and commits once.
+Anything the export cannot make standalone stops it with one sentence, before a broken repository is left.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import workspace
+from .errors import CourseError
+
+#: The vendored package's name, and the course modules it holds (data is the whole subpackage).
+KIT = "upi_kit"
+VENDORED = ("story.py", "errors.py", "workspace.py", "data")
+#: The course's environment variables, as the export names them (course_root() becomes the export's root).
+ENV_RENAMES = {"MLOPS_WORKSPACE": "UPI_WORKSPACE", "MLOPS_DATA_CACHE": "UPI_DATA_CACHE",
+               "MLOPS_COURSE_ROOT": "UPI_PROJECT_ROOT"}
+#: Caches and scratch state a project folder collects; online_first_day.db is lab 03's what-if copy of the
+#: online store (no project file reads it); the registry is rebuilt by `feast apply` in the export.
+EXCLUDED_NAMES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".ci", ".hypothesis", ".schemathesis",
+                  ".ipynb_checkpoints", ".venv", "mlruns", "bentoml", ".DS_Store", "online_first_day.db",
+                  "registry.db"}
+EXCLUDED_SUFFIXES = (".pyc", ".pyo", ".log", ".db-journal")
+#: The files the export rewrites (and the project's Makefile).
+TEXT_SUFFIXES = {".py", ".toml", ".yml", ".yaml", ".txt", ".md", ".cfg", ".ini"}
+#: What git leaves out: everything a run of the project creates.
+GITIGNORE = ["workspace/", "datasets/cache/", ".ci/", "__pycache__/", ".pytest_cache/", ".ruff_cache/",
+             ".hypothesis/", ".schemathesis/", "mlruns/", "bentoml/", "*.pyc", ".venv/"]
+#: The export's own git identity (a fresh machine has none; the global configuration is left alone).
+AUTHOR_NAME = "UPI Fraud MLOps Labs export"
+AUTHOR_EMAIL = "export@upi-fraud-mlops-labs.invalid"
+COMMIT_MESSAGE = "Export of the UPI fraud project from the UPI Fraud MLOps Labs"
+REQUIREMENTS_HEADER = (
+    "# What the project needs, pinned to the versions it was tested with. The dataset generator, the story's\n"
+    "# constants and the paths come with the project in upi_kit/, so nothing else is installed.\n")
+#: Third-party modules the vendored code may import: the project's requirements pin each of them.
+KIT_THIRD_PARTY = {"numpy", "pandas", "pyarrow"}
+_FORBIDDEN = re.compile(r"mlops_course|MLOPS_")
+_SOLUTION_MARKER = re.compile(r"^[ \t]*#+ (BEGIN|END) SOLUTION\b.*\n", flags=re.M)
+
+
+class ExportError(CourseError):
+    """The export cannot go on: the sentence says what to do. The CLI exits with status 2."""
+
+    exit_code = 2
+
+
+@dataclass(frozen=True)
+class Exported:
+    """What the export wrote: shown to the learner as a short summary."""
+
+    dest: Path
+    files: int
+    size_bytes: int
+    commit: str
+
+    def summary(self) -> str:
+        return (f"Exported the project to {self.dest}: {self.files} files, {self.size_bytes / 1e6:.1f} MB, "
+                f"one commit {self.commit[:12]}.\nNext: cd {self.dest} && make ci")
+
+
+def export(dest: str | Path, workspace_root: str | Path | None = None) -> Exported:
+    """Export the workspace's project to DEST (new or empty) as a standalone, committed git repository.
+
+    If a step fails, what the export wrote is removed again, so the learner can fix the cause and rerun.
+    """
+    ws = Path(workspace_root).expanduser().resolve() if workspace_root else workspace._root_path()  # creates nothing
+    project = find_project(ws)
+    dest = Path(dest).expanduser().resolve()
+    existed = check_destination(dest, project)
+    git = shutil.which("git")
+    if git is None:
+        raise ExportError("git is not installed: install git (it makes the export a repository), then export again.")
+    try:
+        _build(project, dest, ws)
+        commit = _commit(git, dest)
+    except BaseException:
+        _undo(dest, existed)
+        raise
+    files = [p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts]
+    return Exported(dest, len(files), sum(p.stat().st_size for p in files), commit)
+
+
+def _build(project: Path, dest: Path, ws: Path) -> None:
+    """Every step that writes DEST, in order; each refuses with one sentence when it cannot go on."""
+    from .export_readme import write_readme
+
+    copy_project(project, dest)
+    vendor(dest)
+    rewrite_tree(dest)
+    check_leftovers(dest)
+    check_imports(dest)
+    repo = dest / "feature_repo"
+    if (repo / "feature_store.yaml").is_file():
+        store = repo / "feature_store.yaml"
+        store.write_text(relative_store_config(store.read_text()))
+        feast_apply(repo)
+        check_registry(repo / "data" / "registry.db", project, dest)
+    write_gitignore(dest)
+    write_readme(dest, ws)  # last: its file table lists what the export holds
+
+
+def find_project(ws: Path) -> Path:
+    """The workspace's project, once lab 05 has given it its tests and Makefile."""
+    project = ws / "project"
+    if not (project / "Makefile").is_file() or not (project / "tests").is_dir():
+        raise ExportError(f"The workspace {ws} has no project to export yet: run lab 05 (05-ci-for-ml) first, "
+                          "it writes the project's tests and Makefile.")
+    return project
+
+
+def check_destination(dest: Path, project: Path) -> bool:
+    """Refuse a folder that is not empty or inside the project it would copy; True if DEST exists.
+
+    Inside the workspace is fine (lab 07 exports to workspace/export/): the export names its own files."""
+    if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
+        raise ExportError(f"{dest} exists and is not empty: choose an empty or new folder.")
+    if dest.is_relative_to(project):
+        raise ExportError(f"{dest} is inside the project it would copy: choose a folder outside {project}.")
+    return dest.exists()
+
+
+def _undo(dest: Path, existed: bool) -> None:
+    """Remove what a failed export wrote (an existing DEST was empty: it is left empty)."""
+    if not dest.is_dir():
+        return
+    if not existed:
+        shutil.rmtree(dest, ignore_errors=True)
+        return
+    for child in dest.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
+
+
+def _ignored(folder: str, names: list[str]) -> set[str]:
+    return {n for n in names if n in EXCLUDED_NAMES or n.endswith(EXCLUDED_SUFFIXES)}
+
+
+def copy_project(project: Path, dest: Path) -> None:
+    """The project's files without caches, scratch state, lab 03's what-if store or the stale registry."""
+    shutil.copytree(project, dest, ignore=_ignored, dirs_exist_ok=True)
+
+
+def vendor(dest: Path) -> None:
+    """Copy the course modules the project imports into DEST/upi_kit, with an __init__ that turns telemetry off."""
+    package = Path(__file__).resolve().parent
+    kit = dest / KIT
+    kit.mkdir()
+    for name in VENDORED:
+        src = package / name
+        if src.is_dir():
+            shutil.copytree(src, kit / name, ignore=_ignored)
+        else:
+            shutil.copy2(src, kit / name)
+    (kit / "__init__.py").write_text(KIT_INIT)
+
+
+KIT_INIT = '''"""The course's dataset generator, story constants and paths, vendored by the export from the UPI Fraud MLOps Labs.
+
+The project imports `from upi_kit import data, story, workspace`: `data.load(size, seed)` generates the
+synthetic year of UPI payments deterministically and caches it under datasets/cache/ (UPI_DATA_CACHE moves
+it); runs write to workspace/ (UPI_WORKSPACE moves it). Both folders are git-ignored.
+"""
+
+import os
+
+from .workspace import TELEMETRY_OFF  # standard library only: importing the kit stays cheap
+
+# Telemetry off by default, before any of the stack is imported.
+for _var, _val in TELEMETRY_OFF.items():
+    os.environ.setdefault(_var, _val)
+'''
+
+
+def rewrite_text(text: str) -> str:
+    """The course's names as the export spells them: the package, then its environment variables; the lab
+    builder's solution markers (`### BEGIN SOLUTION 5.4`), which mean nothing outside the course, are dropped."""
+    text = _SOLUTION_MARKER.sub("", text)
+    text = re.sub(r"\bmlops_course\b", KIT, text)
+    for old, new in ENV_RENAMES.items():
+        text = re.sub(rf"\b{old}\b", new, text)
+    return text
+
+
+def rewrite_requirements(text: str) -> str:
+    """requirements.txt with its leading comment (which says the course package is installed beside it) replaced."""
+    lines = text.splitlines(keepends=True)
+    start = 0
+    while start < len(lines) and lines[start].lstrip().startswith("#"):
+        start += 1
+    return REQUIREMENTS_HEADER + "".join(lines[start:])
+
+
+def is_text_file(path: Path) -> bool:
+    """The files the export rewrites: source, configuration and documentation."""
+    return path.suffix in TEXT_SUFFIXES or path.name == "Makefile"
+
+
+def rewrite_tree(dest: Path) -> None:
+    """Rewrite every text file of the export in place (requirements.txt also gets a truthful comment)."""
+    for path in sorted(dest.rglob("*")):
+        if not path.is_file() or ".git" in path.relative_to(dest).parts or not is_text_file(path):
+            continue
+        text = rewrite_text(path.read_text(encoding="utf-8"))
+        if path.relative_to(dest) == Path("requirements.txt"):
+            text = rewrite_requirements(text)
+        path.write_text(text, encoding="utf-8")
+
+
+def leftovers(dest: Path) -> list[tuple[str, str]]:
+    """(file, word) for every file that still says mlops_course or MLOPS_ (binary files are skipped)."""
+    found = []
+    for path in sorted(dest.rglob("*")):
+        if not path.is_file() or ".git" in path.relative_to(dest).parts:
+            continue
+        raw = path.read_bytes()
+        if b"\0" in raw:
+            continue
+        match = _FORBIDDEN.search(raw.decode("utf-8", errors="replace"))
+        if match:
+            found.append((str(path.relative_to(dest)), match.group(0)))
+    return found
+
+
+def check_leftovers(dest: Path) -> None:
+    """Stop if a file still needs the course after the rewrite (a name the rewrite does not know)."""
+    found = leftovers(dest)
+    if found:
+        name, word = found[0]
+        raise ExportError(f"{name} still mentions {word} after the export rewrote it, so the exported project would "
+                          f"need the course: remove that dependency from the project (or teach the export the name).")
+
+
+def _imports(path: Path, package: str) -> list[tuple[str, int]]:
+    """(absolute module name, line) of every import in a file; `package` resolves relative imports."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parts, *([node.module] if node.module else [])])
+            found += [(f"{base}.{alias.name}", node.lineno) for alias in node.names]
+    return found
+
+
+def _kit_modules(dest: Path) -> set[str]:
+    kit = dest / KIT
+    return {".".join(p.relative_to(dest).with_suffix("").parts).removesuffix(".__init__") for p in kit.rglob("*.py")}
+
+
+def _import_problem(module: str, in_kit: bool, kit: set[str]) -> str | None:
+    top = module.split(".")[0]
+    if top == KIT:
+        if module in kit or module.rsplit(".", 1)[0] in kit - {KIT}:  # a module, or a name from one
+            return None
+        course = module.replace(KIT, "mlops_course", 1)
+        return (f"imports {module} ({course} in the course), which the export does not vendor (only "
+                f"{', '.join(Path(name).stem for name in VENDORED)})")
+    if in_kit and top not in sys.stdlib_module_names and top not in KIT_THIRD_PARTY:
+        return f"imports {top}, which is not the standard library, numpy, pandas or pyarrow"
+    return None
+
+
+def check_imports(dest: Path) -> None:
+    """Every import of the kit names a vendored module, and the kit itself needs only what requirements pin."""
+    kit = _kit_modules(dest)
+    for path in sorted(dest.rglob("*.py")):
+        rel = path.relative_to(dest)
+        in_kit = rel.parts[0] == KIT
+        package = ".".join(rel.parent.parts) if in_kit else ""
+        for module, line in _imports(path, package):
+            if module == KIT:
+                continue
+            problem = _import_problem(module, in_kit, kit)
+            if problem:
+                raise ExportError(f"{rel}:{line} {problem}: the exported project could not run outside the course.")
+
+
+def relative_store_config(text: str) -> str:
+    """feature_store.yaml with the registry and the online store in the feature repo's data/ (Feast resolves
+    relative paths against the repo), so the export works wherever it is cloned."""
+    import yaml
+
+    config = yaml.safe_load(text)
+    registry = config.get("registry")
+    if isinstance(registry, dict):
+        registry["path"] = f"data/{Path(registry['path']).name}"
+    elif registry:
+        config["registry"] = f"data/{Path(registry).name}"
+    online = config.get("online_store")
+    if isinstance(online, dict) and online.get("path"):
+        online["path"] = f"data/{Path(online['path']).name}"
+    return yaml.safe_dump(config, sort_keys=False)
+
+
+def clean_environment() -> dict[str, str]:
+    """This process's environment without the course's variables, telemetry off: how the export runs tools."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MLOPS_")}
+    return {**env, **workspace.TELEMETRY_OFF, "FEAST_USAGE": "False"}
+
+
+def feast_apply(repo: Path) -> None:
+    """Rebuild the registry in the export: the copied one named the parquet files by their paths in the course."""
+    feast = Path(sys.executable).with_name("feast")
+    if not feast.exists():
+        raise ExportError(f"There is no feast command next to {sys.executable}: run the export from the course's "
+                          "environment, where Feast is installed.")
+    done = subprocess.run([str(feast), "apply"], cwd=repo, env=clean_environment(), capture_output=True, text=True,
+                          timeout=600)
+    if done.returncode != 0:
+        last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+        raise ExportError(f"`feast apply` failed in {repo} (exit {done.returncode}): {last}")
+
+
+def check_registry(registry: Path, project: Path, dest: Path) -> None:
+    """The rebuilt registry names the export's parquet files, never those of the workspace's project (paths are
+    stored as plain UTF-8 in the registry's protobuf, so reading the bytes is enough)."""
+    raw = registry.read_bytes() if registry.is_file() else b""
+    if not raw:
+        raise ExportError(f"`feast apply` wrote no registry at {registry}: check feature_repo/feature_store.yaml.")
+    if (str(project) + os.sep).encode() in raw:
+        raise ExportError(f"The rebuilt registry {registry} still names files in the course's project {project}: "
+                          "a feature view's source path is not built from its own folder.")
+    if str(dest / "feature_repo").encode() not in raw:
+        raise ExportError(f"The rebuilt registry {registry} names no file of the export: check the sources' paths.")
+
+
+def write_gitignore(dest: Path) -> None:
+    """The project's own .gitignore, if it had one, plus what a run of the export creates."""
+    path = dest / ".gitignore"
+    lines = path.read_text().splitlines() if path.is_file() else []
+    lines += [entry for entry in GITIGNORE if entry not in lines]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _git(git: str, dest: Path, *args: str) -> str:
+    identity = ["-c", f"user.name={AUTHOR_NAME}", "-c", f"user.email={AUTHOR_EMAIL}", "-c", "commit.gpgsign=false"]
+    done = subprocess.run([git, *identity, *args], cwd=dest, env=clean_environment(), capture_output=True,
+                          text=True, timeout=300)
+    if done.returncode != 0:
+        last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+        raise ExportError(f"`git {args[0]}` failed in {dest}: {last}")
+    return done.stdout.strip()
+
+
+def _commit(git: str, dest: Path) -> str:
+    """One commit of everything, by the export's own identity; returns its id."""
+    _git(git, dest, "init", "-q", "-b", "main")
+    _git(git, dest, "add", "-A")
+    _git(git, dest, "commit", "-q", "--no-verify", "-m", COMMIT_MESSAGE)
+    return _git(git, dest, "rev-parse", "HEAD")
