@@ -136,9 +136,10 @@ def test_ci_runs_the_readme_test_command():
 def test_the_course_chains_fit_the_suite_time_plan():
     """Each xdist chain runs its labs twice (papermill, nbval) after catching up the chains before it once.
 
-    With the budgets in course.yml the longest chain must leave the not-slow suite within about 15 minutes on
-    2 cores (lab 05 starts the service three times and retrains twice; with lab 06 after it, catching up labs
-    00-04 first, its chain is ~12 minutes). A lab in a chain of its own would cost more: it catches up lab 05.
+    With the budgets in course.yml the longest chain must leave the not-slow suite within about 20 minutes on
+    2 cores (lab 05 starts the service three times and retrains twice; with labs 06 and 07 after it, catching up
+    labs 00-04 first, its chain is ~15 minutes). A lab in a chain of its own would cost more: it catches up lab 05
+    and lab 06 (catch-up leaves out demonstration cells, but still trains and calibrates).
     """
     from suite_plan import LABS_PER_CHAIN
 
@@ -147,4 +148,4 @@ def test_the_course_chains_fit_the_suite_time_plan():
         chains[lab.number // LABS_PER_CHAIN] = chains.get(lab.number // LABS_PER_CHAIN, 0) + 2 * lab.ci_seconds
     catch_up = {n: sum(lab.ci_seconds for lab in BUILT if lab.number // LABS_PER_CHAIN < n) for n in chains}
     longest = max(chains[n] + catch_up[n] for n in chains)
-    assert longest <= 13 * 60, f"the longest course chain is planned at {longest} s: split the chains or trim the labs"
+    assert longest <= 16 * 60, f"the longest course chain is planned at {longest} s: split the chains or trim the labs"

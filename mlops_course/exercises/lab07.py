@@ -1,0 +1,304 @@
+"""Checks for lab 07 (the closed loop).
+
+7.1 is the loop's weekly decision (project/loop.py's decide_week): page, promote, drop, shadow, retrain, wait or
+nothing; 7.2, one poll of the service's alias watcher (project/watcher.py's refresh): the hot swap. Each check runs
+the learner's code on crafted cases where the usual mistakes give another answer (an incident week that carries a
+retrain trigger, a challenger not shadowed yet, a change exactly a window ago, time zones mixed; a rollback,
+versions '9' and '10', a version that fails to load, a swap before the load) and names the mistake, then on data
+shaped like the lab's: a replay of September to December 2025, and polls while a thread reads the live bundle.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pandas as pd
+
+from ..checks import Wrong, call_learner, exercise
+from . import _lab07_cases as cases
+from .lab05 import _learner_function
+
+ACTIONS = cases.ACTIONS
+
+# ---------------------------------------------------------------- 7.1
+
+_INCIDENT = {
+    "retrain": ("an open incident: the week's data is broken; page, do not retrain or promote (CT would learn from "
+                "the broken batch)"),
+    "promote": ("it promotes during an incident: while an incident is open the week's data is broken and on-call is "
+                "paged; page, do not retrain or promote (no model goes live until it is resolved)"),
+}
+
+
+def _action_mistake(out: Any) -> str | None:
+    if isinstance(out, str) and out in ACTIONS:
+        return None
+    if out is None:
+        return ("decide_week returned None: every path must return one of ACTIONS; a week with nothing to do "
+                "returns 'none', the string")
+    if not isinstance(out, str):
+        return (f"decide_week returned {out!r} ({type(out).__name__}): return what the loop does, one of the "
+                f"strings in ACTIONS ({', '.join(ACTIONS)}), not whether to act")
+    return f"decide_week returned {out!r}, which is not one of ACTIONS: {', '.join(ACTIONS)}"
+
+
+def _challenger_mistake(got: str, challenger: dict) -> str:
+    v, shadow = challenger["version"], challenger["shadow"]
+    guesses = [
+        (got in ("retrain", "wait", "none"),
+         f"challenger version {v} is waiting: decide about it first (shadow, promote or drop); "
+         + ("retraining now would make another challenger beside it" if got != "none"
+            else "doing nothing leaves it waiting forever")),
+        (not challenger["gate_passed"],
+         f"challenger version {v} failed the gate (gate_passed is False): drop it; a model that lost to the "
+         "champion on the holdout gets neither a shadow week nor promotion"),
+        (shadow is None,
+         f"challenger version {v} has not been shadowed yet (shadow is None): give it its shadow week first "
+         "('shadow'); promote or drop only once its shadow week is over"),
+        (shadow is not None and not shadow["ok"],
+         f"challenger version {v}'s shadow week went wrong (shadow['ok'] is False): drop it; promoting it would "
+         "put a model live that failed beside the champion"),
+        (True, f"challenger version {v} passed the gate and its shadow week went well: promote it"),
+    ]
+    return next(why for applies, why in guesses if applies)
+
+
+def _span(delta: pd.Timedelta) -> str:
+    """A Timedelta as a learner reads it: '28 days', '27 days 23:59:59'."""
+    return f"{delta.days} days" if delta == pd.Timedelta(days=delta.days) else str(delta)
+
+
+def _window_mistake(got: str, want: str, verdict: dict, last_change: pd.Timestamp, window: int) -> str:
+    judged = verdict["judged_at"]
+    age = judged - last_change
+    zones = judged.utcoffset() != last_change.utcoffset()
+    guesses = [
+        (zones, f"judged_at is {judged} and last_change {last_change}, two zones, {_span(age)} apart; compare the aware "
+                "timestamps as they are (their difference is a Timedelta): their dates, or their clock faces "
+                "without zones, are off by the 5 h 30 between UTC and IST"),
+        (want == "wait" and (judged.date() - last_change.date()).days >= window,
+         f"the live model changed {_span(age)} before judged_at, less than {window} days, though their dates are "
+         f"{(judged.date() - last_change.date()).days} days apart: compare the Timedelta judged_at - last_change "
+         "itself, not dates"),
+        (want == "wait", f"the live model changed {_span(age)} before judged_at: the last {window} days still hold "
+                         "decisions of the previous model: recall there is not news about the new one; wait"
+                         + (f" (window_days is {window} here, not 28)" if window != cases.WINDOW_DAYS else "")),
+        (age == pd.Timedelta(days=window), f"the live model changed exactly {window} days before judged_at: the window now holds only "
+                      f"the new model's decisions, old enough; wait only while judged_at - last_change < "
+                      f"{window} days"),
+        (window != cases.WINDOW_DAYS and age < pd.Timedelta(days=cases.WINDOW_DAYS),
+         f"it ignores window_days: here it is {window}, and the change was {_span(age)} ago; use the argument, not 28"),
+        (True, f"the live model changed {_span(age)} before judged_at, longer than the {window} days of the window: retrain"),
+    ]
+    return next(why for applies, why in guesses if applies)
+
+
+def _decision_mistake(got: str, want: str, verdict: dict, challenger: dict | None,
+                      last_change: pd.Timestamp | None, window: int) -> str:
+    if want == "page":
+        return _INCIDENT.get(got, f"it returns {got!r} in an INCIDENT week: an open incident pages on-call, "
+                                  "whatever else the week holds (a trigger, a challenger)")
+    if challenger is not None:
+        return _challenger_mistake(got, challenger)
+    if not verdict["retrain"]:
+        return (f"retrain is False in this {verdict['status']} week: nothing asks for a new model (a WARN finding "
+                "goes on the dashboard); the loop does nothing, 'none'")
+    if got not in ("retrain", "wait"):
+        return "retrain is True and no challenger waits: retrain, unless the window still holds the old model's decisions"
+    if last_change is None:
+        return ("last_change is None: the live model never changed, so every decision in the window is its own; "
+                "retrain")
+    return _window_mistake(got, want, verdict, last_change, window)
+
+
+def _decide_advice(err: Exception) -> str:
+    text = str(err)
+    if isinstance(err, TypeError) and "NoneType" in text and "subscriptable" in text:
+        return " (challenger is None when none waits, and its shadow is None until its shadow week is over)"
+    if isinstance(err, TypeError) and "NoneType" in text:
+        return " (last_change is None when the live model never changed)"
+    return " (judged_at and last_change are aware Timestamps, maybe in two zones: subtract them as they are)" \
+        if "tz" in text or "offset" in text else ""
+
+
+@exercise(
+    "7.1",
+    "the loop's weekly decision",
+    hint=(
+        "Once a week is judged the loop does one thing, by precedence: an incident first (people are paged, the "
+        "data is broken), then a challenger that waits (drop it, give it its shadow week, or promote it), then a "
+        "retrain trigger, and otherwise nothing. A trigger that comes too soon after the live model changed is "
+        "not news about the new model: wait.",
+        "Challenger and shadow may be None: test `is None` before you read their keys. judged_at and last_change "
+        "are aware Timestamps, perhaps in different zones: subtract them as they are, and compare the Timedelta "
+        "with `pd.Timedelta(days=window_days)`.",
+        "The traps: an INCIDENT week may carry retrain=True and still only pages; a challenger that failed the "
+        "gate or its shadow week is dropped, one not shadowed yet is not promoted; a change exactly window_days "
+        "ago is old enough (wait only below it); use window_days, not 28; return the string 'none', not None.",
+    ),
+)
+def decide_week(decide_week: Any) -> str:
+    func = _learner_function(decide_week, "decide_week")
+    crafted, weeks = cases.decide_cases(), cases.season()
+    for what, verdict, challenger, last_change, kwargs in crafted + weeks:
+        given = copy.deepcopy((verdict, challenger, last_change))
+        out = call_learner(func, "decide_week", verdict, challenger, last_change, advice=_decide_advice, **kwargs)
+        if (verdict, challenger, last_change) != given:
+            raise Wrong(f"it changed the verdict or the challenger it was given: decide_week only decides; loop.py "
+                        f"keeps the state. (On {what}.)")
+        mistake = _action_mistake(out)
+        if mistake:
+            raise Wrong(f"{mistake}. (On {what}.)")
+        want = cases.decide(verdict, challenger, last_change, **kwargs)
+        if out != want:
+            why = _decision_mistake(out, want, verdict, challenger, last_change,
+                                    kwargs.get("window_days", cases.WINDOW_DAYS))
+            raise Wrong(f"{why}. (On {what}: it returns {out!r}, the right action is {want!r}.)")
+    return (f"Right on {len(crafted)} crafted weeks (an incident with a trigger, challengers at each stage, a change "
+            f"exactly a window ago and a second short of it, window_days=14, UTC against IST) and the {len(weeks)} "
+            "weeks of September to December 2025.")
+
+
+# ---------------------------------------------------------------- 7.2
+
+_LOAD_FIRST = ("requests keep arriving while the model loads: keep the old bundle serving until the new one is "
+               "ready, then swap once")
+
+
+def _holder_mistake(champion: cases.RecordingChampion, loader: cases.Loader, old: cases.Bundle) -> str | None:
+    if champion.writes:
+        return (f"it assigned champion.{champion.writes[0]} itself: change the live bundle only through "
+                "champion.swap(bundle), the holder's one way in (it takes the lock, so two swaps never cross)")
+    seen = next((s for s in loader.seen if s is not old), old)
+    if seen is not old:
+        return f"while the new version loaded, the service held {seen!r} instead of version {old.version}: {_LOAD_FIRST}"
+    return None
+
+
+def _same_version_mistake(out: Any, champion: cases.RecordingChampion, loader: cases.Loader, live: str) -> str | None:
+    guesses = [
+        (bool(loader.calls), f"it loaded version {live}, which is already live: loading a model costs about a "
+                             "second; the poll runs every few seconds: load only when the alias names another "
+                             f"version (versions are strings, as the registry gives them: compared with a number, "
+                             f"'{live}' == {live} is False in Python)"),
+        (bool(champion.swaps), f"it swapped although version {live} is already live: swap only when the alias names "
+                               "another version"),
+        (out is not None, f"it returns {out!r} when nothing changed: return None"),
+    ]
+    return next((why for applies, why in guesses if applies), None)
+
+
+def _missed_mistake(live: str, alias: str) -> str:
+    if int(alias) < int(live):
+        return (f"the alias names version {alias}, but version {live} stays live: a rollback moves the alias to an "
+                "older version; follow the alias, whatever its number")
+    if alias < live:
+        return (f"the alias names version {alias}, but version {live} stays live: as text '{alias}' sorts before "
+                f"'{live}'; do not compare numbers at all: follow the alias whenever it names another version")
+    return f"the alias names version {alias}, but version {live} stays live: load it and swap it in"
+
+
+def _swap_mistake(out: Any, champion: cases.RecordingChampion, loader: cases.Loader, live: str, alias: str) -> str:
+    calls, swaps, old = loader.calls, champion.swaps, champion.swaps[0] if champion.swaps else None
+    guesses = [
+        (not calls and not swaps, lambda: _missed_mistake(live, alias)),
+        (len(calls) > 1, lambda: f"it loaded {len(calls)} times for one change: load version {alias} once"),
+        (bool(calls) and str(calls[0]) != alias, lambda: f"it loaded version {calls[0]!r}: load the version the "
+                                                         f"alias names now, {alias!r}"),
+        (not swaps, lambda: f"it loaded version {alias} but never swapped it in: champion.swap(bundle) puts it live"),
+        (len(swaps) > 1, lambda: f"it swapped {len(swaps)} times for one change: swap once, the loaded bundle (a "
+                                 "request between two swaps gets the wrong model)"),
+        (not loader.loaded or old is not loader.loaded[0], lambda: f"it swapped in {old!r}, not the bundle load "
+                                                                   "returned: swap the loaded bundle, whole"),
+        (out is None, lambda: f"it returns None after swapping version {alias} in: return the version swapped in"),
+        (isinstance(out, cases.Bundle), lambda: "it returns a bundle (swap() gives back the old one): return the "
+                                                f"version swapped in, {alias!r}"),
+        (not isinstance(out, str), lambda: f"it returns {out!r} ({type(out).__name__}): return the version as a "
+                                           f"string, {alias!r}, as the registry gives it"),
+        (True, lambda: f"it returns {out!r}: return the version swapped in, {alias!r}"),
+    ]
+    return next(why for applies, why in guesses if applies)()
+
+
+def _broken_mistake(out: Any, raised: bool, champion: cases.RecordingChampion, old: cases.Bundle,
+                    alias: str) -> str | None:
+    if champion.get() is not old or champion.swaps:
+        return (f"version {alias} failed to load and the service no longer serves version {old.version} as it was: a "
+                "version that fails to load must leave the old bundle serving (swap only a bundle that loaded)")
+    if not raised and out is not None:
+        return (f"it returns {out!r}, but version {alias} failed to load and nothing was swapped in: let the "
+                "error propagate, or return None")
+    return None
+
+
+def _poll(func: Any, champion: cases.Champion, alias: str, loader: cases.Loader, broken: bool) -> tuple[Any, bool]:
+    """The learner's refresh, once: (what it returned, whether it raised, which only a broken version may)."""
+    if not broken:
+        return call_learner(func, "refresh", champion, alias, loader), False
+    try:
+        return func(champion, alias, loader), False
+    except NotImplementedError:
+        raise
+    except Exception:  # the learner may let the loader's error propagate
+        return None, True
+
+
+def _refresh_case(func: Any, live: str, alias: str, broken: tuple[str, ...]) -> str | None:
+    old = cases.Bundle(live)
+    champion = cases.RecordingChampion(old)
+    loader = cases.Loader(champion, broken)
+    out, raised = _poll(func, champion, alias, loader, bool(broken))
+    mistake = _holder_mistake(champion, loader, old)
+    if mistake or broken:
+        return mistake or _broken_mistake(out, raised, champion, old, alias)
+    if live == alias:
+        return _same_version_mistake(out, champion, loader, live)
+    right = (len(champion.swaps) == len(loader.calls) == 1 and champion.get() is loader.loaded[0] and out == alias
+             and isinstance(out, str))
+    return None if right else _swap_mistake(out, champion, loader, live, alias)
+
+
+def _drill_mistake(seen: list, loader: cases.Loader, champion: cases.Champion) -> str | None:
+    served = {id(b) for b in loader.loaded}
+    odd = [b for b in seen[1:] if b is not seen[0] and id(b) not in served][:1]
+    changes = [v for k, v in enumerate(cases.POLLS) if k and v != cases.POLLS[k - 1]]
+    guesses = [
+        (bool(odd), f"a request got {odd[0] if odd else None!r} while the alias moved: {_LOAD_FIRST}"),
+        ([str(c) for c in loader.calls] != changes, f"over {len(cases.POLLS)} polls the alias moved "
+                                                    f"{len(changes)} times ({', '.join(changes)}), but it loaded "
+                                                    f"{[str(c) for c in loader.calls]}: load once per change"),
+        (champion.get().version != cases.POLLS[-1], f"after the polls the service serves version "
+                                                    f"{champion.get().version}, not {cases.POLLS[-1]}"),
+    ]
+    return next((why for applies, why in guesses if applies), None)
+
+
+@exercise(
+    "7.2",
+    "the hot swap",
+    hint=(
+        "One poll compares the version the alias names now with the version of the bundle being served. Same: "
+        "nothing to do. Another one, newer or older: load that whole bundle while the old one keeps answering, "
+        "then put it live in one step, and say which version went live.",
+        "The holder has two methods: get() returns the live bundle (it has .version) and swap(bundle) replaces "
+        "it under a lock. Versions are strings, as the registry gives them: compare them as strings, never as "
+        "numbers or by order.",
+        "The traps: a rollback moves the alias to an older version, and '10' < '9' as text, so compare for "
+        "equality only; nothing may be swapped in before the load finished (no None, no placeholder), and a "
+        "version that fails to load leaves the old bundle serving; load and swap once per change.",
+    ),
+)
+def refresh(refresh: Any) -> str:
+    func = _learner_function(refresh, "refresh")
+    for what, live, alias, broken in cases.REFRESH_CASES:
+        mistake = _refresh_case(func, live, alias, broken)
+        if mistake:
+            raise Wrong(f"{mistake}. (On {what}.)")
+    seen, loader, champion = cases.drill(func, call_learner)
+    mistake = _drill_mistake(seen, loader, champion)
+    if mistake:
+        raise Wrong(f"{mistake}. (On {len(cases.POLLS)} polls while a thread read the live bundle as requests do.)")
+    return (f"Right on {len(cases.REFRESH_CASES)} crafted polls (the same version, newer, '9' to '10', rollbacks, a "
+            f"version that fails to load; old bundle serving during each load, one swap) and {len(cases.POLLS)} "
+            f"polls under {len(seen):,} concurrent reads, none of which saw anything but a whole bundle.")

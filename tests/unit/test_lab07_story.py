@@ -1,0 +1,101 @@
+"""The closed loop's story, read from the committed lab 07 solution, recorded at the default size.
+
+At the `ci` size the new scam has 4 payments in the whole year, monitoring never asks to retrain, and the loop's
+record equals the frozen model's (tests/course/test_lab07_loop.py checks that). The committed solution is a real
+default-size run of the current code (test_consistency checks its code stamp); what it printed is checked here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from mlops_course import notebooks, story
+
+PREFIX = "loop figures: "
+INCIDENTS = (story.PAISE_INCIDENT.start, story.NULL_OS_INCIDENT.start)
+
+
+@pytest.fixture(scope="module")
+def figures():
+    found = notebooks.printed_json("07_capstone.ipynb", PREFIX)
+    if found is None:
+        pytest.fail("the committed lab 07 solution prints no loop figures: record it")
+    return found
+
+
+def _ist(text):
+    return pd.Timestamp(text).tz_convert(story.TIMEZONE)
+
+
+def test_lab07_was_recorded_at_the_default_size(figures):
+    assert figures["data_size"] == "default"
+    assert len(figures["weeks"]) == 18
+
+
+def test_lab07_incident_weeks_page_and_nothing_is_trained_or_promoted_in_them(figures):
+    for start in INCIDENTS:
+        assert figures["weeks"][str(start)]["status"] == "INCIDENT"
+        assert figures["weeks"][str(start)]["action"] == "page"
+
+
+def test_lab07_the_festive_season_is_never_a_reason_to_retrain(figures):
+    festive = [w for w, r in figures["weeks"].items()
+               if story.FESTIVE_START <= date.fromisoformat(w) <= story.FESTIVE_END]
+    assert festive and all(figures["weeks"][w]["action"] == "none" for w in festive)
+
+
+def test_lab07_every_retrain_ran_after_the_new_scams_labels_arrived_and_quarantined_the_incident_weeks(figures):
+    assert figures["ct"], "the loop never retrained at the default size"
+    for run in figures["ct"]:
+        as_of = _ist(run["as_of"])
+        assert as_of.date() > story.NEW_SCAM_START
+        assert str(story.PAISE_INCIDENT.start) in run["quarantined"]
+        if as_of.date() > story.NULL_OS_INCIDENT.end:
+            assert str(story.NULL_OS_INCIDENT.start) in run["quarantined"]
+
+
+def test_lab07_a_promotion_comes_only_after_a_passed_gate_and_a_good_shadow_week(figures):
+    weeks = figures["weeks"]
+    promoted = [w for w, r in weeks.items() if r["action"] == "promote"]
+    assert promoted, "no challenger was promoted at the default size"
+    assert len(promoted) <= sum(run["gate_passed"] for run in figures["ct"])
+    for week in promoted:
+        passed = [_ist(run["as_of"]) for run in figures["ct"] if run["gate_passed"]]
+        shadows = [s for s in figures["shadow"] if s["week"] < week]
+        assert passed and shadows and shadows[-1]["ok"]
+        # the shadow week starts when the passing CT ran, and ends before the promotion is decided
+        assert _ist(shadows[-1]["week"] + "T00:00:00+05:30") == max(p for p in passed if p.date().isoformat() <= week)
+    order = sorted(weeks)
+    for run in figures["ct"]:
+        if not run["gate_passed"]:  # the week after a refused challenger holds nothing to shadow or promote
+            judged = (_ist(run["as_of"]) - pd.Timedelta(days=7)).date().isoformat()
+            after = order[order.index(judged) + 1]
+            assert weeks[judged]["action"] == "retrain" and weeks[after]["action"] not in {"promote", "shadow"}
+
+
+def test_lab07_after_a_promotion_the_loop_waits_instead_of_retraining_on_the_old_models_misses(figures):
+    weeks, order = figures["weeks"], sorted(figures["weeks"])
+    first = order.index(next(w for w in order if weeks[w]["action"] == "promote"))
+    after = order[first + 1:first + 4]
+    assert all(weeks[w]["action"] in {"wait", "page", "none"} for w in after), {w: weeks[w]["action"] for w in after}
+
+
+def test_lab07_the_closed_loop_catches_more_of_the_new_scam_than_the_frozen_model_after_the_retrain(figures):
+    scam = figures["summary"]["new_scam"]
+    assert scam["frozen"]["after"]["cases"] == scam["loop"]["after"]["cases"] > 0
+    assert scam["loop"]["after"]["recall"] > scam["frozen"]["after"]["recall"]
+    assert scam["loop"]["before"] == scam["frozen"]["before"]  # the same model until the first promotion
+
+
+def test_lab07_frozen_and_loop_saw_the_same_payments_and_both_figures_are_recorded(figures):
+    frozen, looped = figures["summary"]["frozen"], figures["summary"]["loop"]
+    assert frozen["payments"] == looped["payments"] > 0 and frozen["frauds"] == looped["frauds"]
+    assert figures["summary"]["gain_inr"] == pytest.approx(looped["net_inr"] - frozen["net_inr"], abs=0.01)
+
+
+def test_lab07_the_swap_and_the_rollback_dropped_no_request(figures):
+    for drill in figures["drills"].values():
+        assert drill["failed"] == 0 and drill["monotone"] and drill["old_to_new"] and drill["requests"] > 100
