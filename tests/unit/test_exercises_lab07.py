@@ -275,7 +275,7 @@ def test_the_reference_and_refresh_variants_pass(tmp_path, capsys):
     lab07.refresh.check(_reference(tmp_path, "7.2"))
     lab07.refresh.check(plain_refresh)
     lab07.refresh.check(careful_refresh)
-    assert "concurrent reads, none of which saw anything but a whole bundle" in capsys.readouterr().out
+    assert "kept reading the live bundle, which never saw anything but a whole bundle" in capsys.readouterr().out
 
 
 SAME = "str(champion.get().version) == str(version_now)"
