@@ -16,6 +16,7 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,8 +91,20 @@ def export(dest: str | Path, workspace_root: str | Path | None = None) -> Export
     except BaseException:
         _undo(dest, existed)
         raise
-    files = [p for p in dest.rglob("*") if p.is_file() and ".git" not in p.relative_to(dest).parts]
+    files = list(exported_files(dest))
     return Exported(dest, len(files), sum(p.stat().st_size for p in files), commit)
+
+
+def exported_files(dest: Path) -> Iterator[Path]:
+    """Every file of the export outside .git/, in a stable order."""
+    for path in sorted(dest.rglob("*")):
+        if path.is_file() and ".git" not in path.relative_to(dest).parts:
+            yield path
+
+
+def _last_line(done: subprocess.CompletedProcess) -> str:
+    """What a failed tool said last (its error, else its output)."""
+    return (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
 
 
 def _build(project: Path, dest: Path, ws: Path) -> None:
@@ -213,8 +226,8 @@ def is_text_file(path: Path) -> bool:
 
 def rewrite_tree(dest: Path) -> None:
     """Rewrite every text file of the export in place (requirements.txt also gets a truthful comment)."""
-    for path in sorted(dest.rglob("*")):
-        if not path.is_file() or ".git" in path.relative_to(dest).parts or not is_text_file(path):
+    for path in exported_files(dest):
+        if not is_text_file(path):
             continue
         text = rewrite_text(path.read_text(encoding="utf-8"))
         if path.relative_to(dest) == Path("requirements.txt"):
@@ -225,9 +238,7 @@ def rewrite_tree(dest: Path) -> None:
 def leftovers(dest: Path) -> list[tuple[str, str]]:
     """(file, word) for every file that still says mlops_course or MLOPS_ (binary files are skipped)."""
     found = []
-    for path in sorted(dest.rglob("*")):
-        if not path.is_file() or ".git" in path.relative_to(dest).parts:
-            continue
+    for path in exported_files(dest):
         raw = path.read_bytes()
         if b"\0" in raw:
             continue
@@ -326,8 +337,7 @@ def feast_apply(repo: Path) -> None:
     done = subprocess.run([str(feast), "apply"], cwd=repo, env=clean_environment(), capture_output=True, text=True,
                           timeout=600)
     if done.returncode != 0:
-        last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
-        raise ExportError(f"`feast apply` failed in {repo} (exit {done.returncode}): {last}")
+        raise ExportError(f"`feast apply` failed in {repo} (exit {done.returncode}): {_last_line(done)}")
 
 
 def check_registry(registry: Path, project: Path, dest: Path) -> None:
@@ -356,8 +366,7 @@ def _git(git: str, dest: Path, *args: str) -> str:
     done = subprocess.run([git, *identity, *args], cwd=dest, env=clean_environment(), capture_output=True,
                           text=True, timeout=300)
     if done.returncode != 0:
-        last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
-        raise ExportError(f"`git {args[0]}` failed in {dest}: {last}")
+        raise ExportError(f"`git {args[0]}` failed in {dest}: {_last_line(done)}")
     return done.stdout.strip()
 
 
