@@ -26,9 +26,10 @@ _PR_SET_CHILD_SUBREAPER = 36
 GRACE_SECONDS = 10.0
 
 
-def _become_subreaper() -> None:
+def become_subreaper(on: bool = True) -> None:
+    """Orphaned descendants are re-parented to this process (Linux), so they stay in its tree to be found and reaped."""
     with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, int(on), 0, 0, 0)
 
 
 def _descendants() -> list[psutil.Process]:
@@ -86,7 +87,7 @@ def main(argv: list[str]) -> int:
         print("usage: python -m mlops_course._guard PARENT_PID -- COMMAND...", file=sys.stderr)
         return 2
     parent = int(argv[0])
-    _become_subreaper()
+    become_subreaper()
     child = subprocess.Popen(argv[2:])
     stopping = False
 

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 from . import workspace
 from .errors import CourseError
@@ -107,9 +108,21 @@ def _cmd_env(args: argparse.Namespace) -> int:
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
-    """Instructors: run a learner's notebook in a throwaway workspace and report its exercises."""
+    """Instructors: run a learner's notebook in a throwaway workspace and report its exercises.
+
+    Given a folder, every learner's notebooks in it, each in a supervised process: a class report
+    (exit 0 once it is written, whatever the learners got; 2 for a folder that cannot be checked).
+    """
     from .grading import check_notebook
 
+    path = Path(args.notebook)
+    if path.is_dir() or (not path.exists() and path.suffix != ".ipynb"):
+        from .classreport import check_folder
+
+        report = check_folder(path, args.out, jobs=args.jobs, timeout=args.timeout, memory_gb=args.memory_gb,
+                              size=args.size)
+        print(report.summary())
+        return 0
     report = check_notebook(args.notebook, size=args.size)
     print(report)
     return 0 if report.all_correct else 1
@@ -151,6 +164,19 @@ def _cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive(kind: type) -> Any:
+    """An argparse type: a number above zero."""
+
+    def parse(text: str) -> Any:
+        value = kind(text)
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} is not above zero")
+        return value
+
+    parse.__name__ = kind.__name__
+    return parse
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m mlops_course", description="UPI Fraud MLOps Labs helper.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -169,9 +195,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workspace", help="reuse this workspace (prerequisites already complete there are not re-run); "
                    "default: a fresh temporary one")
     p.set_defaults(func=_cmd_record)
-    p = sub.add_parser("check", help="instructors: run a learner's notebook and report its exercises")
-    p.add_argument("notebook", help="path to the learner's .ipynb (its file name says which lab it is)")
+    p = sub.add_parser("check", help="instructors: run a learner's notebook, or a folder of them (a class report)")
+    p.add_argument("notebook", help="path to the learner's .ipynb (its file name says which lab it is), or a folder "
+                   "with one .ipynb or one folder per learner")
     p.add_argument("--size", default="ci", choices=LAB_SIZES)
+    p.add_argument("--out", help="folder: where class-report.csv and .md go (default: the submissions folder)")
+    p.add_argument("--jobs", type=_positive(int), help="folder: notebooks run at once (default: as many as "
+                   "cores and memory allow)")
+    p.add_argument("--timeout", type=_positive(float), default=600.0,
+                   help="folder: seconds each notebook may run, catch-up not counted (default: 600)")
+    p.add_argument("--memory-gb", type=_positive(float), default=3.0,
+                   help="folder: memory of each notebook's processes together, in GB (default: 3)")
     p.set_defaults(func=_cmd_check)
     p = sub.add_parser("configure-jupyterlab", help="write the course's JupyterLab settings (no news feed)")
     p.set_defaults(func=_cmd_configure_jupyterlab)

@@ -15,13 +15,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from . import notebooks, workspace
 from .checks import CHECK_MIME, NOT_DONE_TEMPLATE
-from .manifest import course
+from .manifest import Lab, course
 
 # An error output keeps only the exception's text: find the id where ExerciseNotDone's template puts it.
 _BEFORE_ID, _, _AFTER_ID = NOT_DONE_TEMPLATE.partition("{exercise_id}")
@@ -75,16 +77,30 @@ def outcomes(executed: dict[str, Any], expected: list[str]) -> tuple[dict[str, s
     return results, messages
 
 
-def _run(path: Path, out: Path, params: dict[str, Any]) -> str | None:
+def _run(path: Path, out: Path, params: dict[str, Any], cwd: Path | None = None) -> str | None:
     """Execute the notebook into `out`; return the error that stopped it, in one line (None if it ran through)."""
     import papermill as pm
 
     try:
-        pm.execute_notebook(str(path), str(out), parameters=params, cwd=str(path.parent),
+        pm.execute_notebook(str(path), str(out), parameters=params, cwd=str(cwd or path.parent),
                             kernel_name="python3", progress_bar=False)
     except pm.PapermillExecutionError as err:
         return f"{err.ename}: {err.evalue}".splitlines()[0]
     return None
+
+
+@contextmanager
+def caught_up(lab: Lab, size: str, prefix: str) -> Iterator[Path]:
+    """A throwaway workspace (also the current folder) where the labs `lab` builds on are complete.
+
+    Catch-up runs there, never in the learner's own workspace; the folder is removed afterwards.
+    """
+    from .catchup import require
+
+    with workspace.scratch(prefix) as ws:
+        if lab.requires:
+            require(*lab.requires, size=size)
+        yield ws
 
 
 def check_notebook(path: Path | str, size: str = "ci") -> Report:
@@ -93,16 +109,12 @@ def check_notebook(path: Path | str, size: str = "ci") -> Report:
     The process's environment is exactly as before when this returns: nothing
     keeps pointing at the deleted throwaway workspace.
     """
-    from .catchup import require
-
     path = Path(path).resolve()
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist; pass the learner's .ipynb file.")
     lab = course().lab(path.name)
     expected = notebooks.exercise_ids(notebooks.read(workspace.course_root() / "solutions" / lab.notebook))
-    with workspace.scratch("mlops-check-") as ws:
-        if lab.requires:
-            require(*lab.requires, size=size)
+    with caught_up(lab, size, "mlops-check-") as ws:
         executed = ws.parent / path.name
         stopped = _run(path, executed, lab.params(size))
         results, messages = outcomes(notebooks.read(executed), expected)
