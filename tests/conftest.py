@@ -88,3 +88,12 @@ def ws(tmp_path) -> Path:
 @pytest.fixture(scope="session")
 def session_root() -> Path:
     return _SESSION_WS
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """Say it when the browser tests did not run (no Chromium here), with the command that fixes it."""
+    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "not run: Chromium" in str(r.longrepr)]
+    if skipped:
+        reason = str(skipped[0].longrepr[-1]) if isinstance(skipped[0].longrepr, tuple) else str(skipped[0].longrepr)
+        terminalreporter.write_line(f"browser tests NOT RUN ({len(skipped)}): {reason.removeprefix('Skipped: ').removeprefix('not run: ')}",
+                                    yellow=True)

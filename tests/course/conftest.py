@@ -18,5 +18,6 @@ def course_ws(tmp_path_factory):
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The chain (run, nbval, learner view) before the tests that read what a lab left behind."""
-    items.sort(key=lambda item: item.path.name != "test_notebooks.py")
+    """The chain (run, nbval, learner view) before the tests that read what a lab left behind; the browser
+    tests last, since a learner's Run All changes what the labs left."""
+    items.sort(key=lambda item: (item.path.name != "test_notebooks.py", item.path.name == "test_browser.py"))
