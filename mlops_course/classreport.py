@@ -133,9 +133,10 @@ def _failing_cell(executed: dict[str, Any] | None) -> tuple[int, dict[str, Any]]
         errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
         if errors:
             return n, errors[0]
-    running = [n for n, c in enumerate(cells, 1) if c.get("metadata", {}).get("papermill", {}).get("status") == "running"]
-    ran = [n for n, c in enumerate(cells, 1) if c.get("cell_type") == "code" and c.get("execution_count") is not None]
-    return ((running or ran)[-1], {}) if running or ran else None  # a dead kernel: the last cell it was sent
+    # Stopped at a limit, or the kernel died: the last cell papermill started (it stamps start_time and saves
+    # before sending a cell). Not the last with an execution count: a kernel that dies at once may never send it.
+    started = [n for n, c in enumerate(cells, 1) if c.get("metadata", {}).get("papermill", {}).get("start_time")]
+    return (started[-1], {}) if started else None
 
 
 def _limit_note(ended: Ended, limits: Limits, where: str) -> str | None:

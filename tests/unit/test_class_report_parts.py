@@ -88,3 +88,21 @@ def test_markdown_escapes_pipes_and_the_summary_counts_answers(tmp_path):
         "Checked 2 learner(s) in 30 s: 1 of 3 exercise answers correct.",
         "  exercise 0.1: 1 of 1 correct", "  exercise 0.2: 0 of 1 correct", "  exercise 2.1: 0 of 1 correct"]
     assert "Notes for: ravi." in r.summary()
+
+
+def _cell(kind="code", started=True, count=None, outputs=(), tags=()):
+    meta = {"tags": list(tags), "papermill": {"start_time": "2026-01-01T00:00:00" if started else None}}
+    return {"cell_type": kind, "execution_count": count, "metadata": meta, "outputs": list(outputs), "source": ""}
+
+
+def test_the_cell_a_kernel_died_in_is_the_last_one_papermill_started_even_without_an_execution_count():
+    """A kernel that dies at once never sends the cell's execution count: the CI run once said cell 21 for 23."""
+    from mlops_course.classreport import _failing_cell
+
+    cells = [_cell(tags=["parameters"], count=1), _cell(tags=["injected-parameters"], count=2), _cell(count=3),
+             _cell("markdown"), _cell(count=None), _cell(started=False), _cell("markdown", started=False)]
+    assert _failing_cell({"cells": cells}) == (4, {})  # 1-based among the learner's cells (injected one left out)
+    error = {"output_type": "error", "ename": "KeyError", "evalue": "x"}
+    cells[2]["outputs"] = [error]
+    assert _failing_cell({"cells": cells}) == (2, error)
+    assert _failing_cell(None) is None
