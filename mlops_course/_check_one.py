@@ -2,7 +2,8 @@
 
 Usage: python -m mlops_course._check_one SPEC.json
 
-SPEC names the notebook, its lab, the data size and three files to write: `started`
+SPEC names the notebook, its lab, the data size, the prepared workspace if the report made one
+(`prepared`: this process sees its own copy there), and three files to write: `started`
 (touched when the learner's notebook starts, after catch-up: the supervisor's time
 limit counts from there), `executed` (papermill's copy, saved cell by cell, so a run
 stopped at the limit still shows what it reached) and `result` (how the run ended).
@@ -15,11 +16,13 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import psutil
 
+from . import workspace
 from ._guard import become_subreaper
 from .catchup import CatchUpError
 from .grading import _run, caught_up
@@ -39,17 +42,29 @@ def _stop_descendants(grace: float = 5.0) -> None:
     psutil.wait_procs(psutil.Process().children(recursive=True), timeout=grace)
 
 
+@contextlib.contextmanager
+def _workspace(spec: dict[str, Any], lab: Any) -> Iterator[Path]:
+    """The workspace the notebook runs in: the prepared one the report bind-mounted for this process (its
+    own copy, see classreport._Run), or a scratch one caught up here."""
+    if spec.get("prepared"):
+        with workspace.using(Path(spec["prepared"])) as ws:
+            yield ws
+    else:
+        with caught_up(lab, spec["size"], "mlops-class-") as ws:
+            yield ws
+
+
 def check(spec: dict[str, Any]) -> dict[str, Any]:
     """Catch up, run the notebook, and say how it ended: `stopped` (its error), `kernel_died` or `error`."""
     from nbclient.exceptions import DeadKernelError
 
     lab = course().lab(spec["lab"])
     try:
-        with caught_up(lab, spec["size"], "mlops-class-") as ws:
+        with _workspace(spec, lab):
             Path(spec["started"]).touch()
             try:
                 return {"stopped": _run(Path(spec["notebook"]), Path(spec["executed"]), lab.params(spec["size"]),
-                                        cwd=ws.parent)}
+                                        cwd=Path(spec["executed"]).parent)}
             except DeadKernelError:
                 return {"kernel_died": True}
             finally:

@@ -10,6 +10,7 @@ and Unix sockets, so a fallback machine is still offline for Python code.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
 from pathlib import Path
@@ -17,16 +18,22 @@ from pathlib import Path
 GUARD_DIR = Path(__file__).resolve().parents[1] / "tools" / "offline_guard"
 
 
-def namespace_prefix() -> list[str] | None:
-    """The argv prefix that runs a command in a new network namespace with loopback up (None: not possible here)."""
+def namespace_prefix(mounts: tuple[tuple[Path, Path], ...] = (), probe: bool = True) -> list[str] | None:
+    """The argv prefix that runs a command in a new network namespace with loopback up (None: not possible here).
+
+    With `mounts` ((source, target) folders), the command also gets a mount namespace of its own in which each
+    source is bind-mounted over its target: it sees its own copy at the target's path, nobody else does.
+    `probe=False` skips the trial run: for a caller that probed once already, and whose own reaping of
+    orphaned children would race with the trial's."""
     unshare, ip = shutil.which("unshare"), shutil.which("ip") or "/usr/sbin/ip"
     if not unshare or not Path(ip).exists():
         return None
-    flags = "-n" if os.geteuid() == 0 else "-rn"
-    probe = subprocess.run([unshare, flags, ip, "link", "set", "lo", "up"], capture_output=True)
-    if probe.returncode != 0:
+    flags = ("-" if os.geteuid() == 0 else "-r") + ("m" if mounts else "") + "n"
+    binds = "".join(f"mount --bind {shlex.quote(str(src))} {shlex.quote(str(dst))} && " for src, dst in mounts)
+    script = f'{binds}{ip} link set lo up && exec "$@"'
+    if probe and subprocess.run([unshare, flags, "sh", "-c", script, "offline", "true"], capture_output=True).returncode:
         return None
-    return [unshare, flags, "sh", "-c", f'{ip} link set lo up && exec "$@"', "offline"]
+    return [unshare, flags, "sh", "-c", script, "offline"]
 
 
 def guarded(env: dict[str, str], isolated: bool) -> dict[str, str]:
