@@ -175,6 +175,7 @@ def test_the_mlflow_ui_through_the_jupyter_proxy_shows_the_experiment_and_the_ch
     alias.first.wait_for(timeout=60_000)
     rows = page.get_by_role("row").filter(has=alias)
     assert rows.count() == 1 and rows.inner_text().startswith(f"Version {champion}\n"), rows.all_inner_texts()
+    rows.scroll_into_view_if_needed()
     browser.shot(page, "mlflow-model-champion")
 
 
