@@ -188,14 +188,22 @@ def errors(nb: dict) -> list[Stop]:
     return found
 
 
-def first_exercise(labs_nb: dict) -> tuple[str, int]:
-    """The exercise Run All meets first, and its stub's cell: `# TODO exercise X` in a code cell, or in a
-    `%%writefile` cell whose check (a later cell) then stops the run."""
+def stub_cells(labs_nb: dict) -> dict[str, int]:
+    """Each exercise's stub cell, in cell order: the code cell where labgen left `# TODO exercise X` (for a
+    `%%writefile` exercise, the check in a later cell is what stops the run)."""
+    cells: dict[str, int] = {}
     for i, cell in enumerate(labs_nb["cells"]):
         found = re.search(r"TODO exercise (\d+\.\d+)", "".join(cell["source"]))
         if cell["cell_type"] == "code" and found:
-            return found.group(1), i
-    raise AssertionError("the lab has no exercise stub")
+            cells.setdefault(found.group(1), i)
+    return cells
+
+
+def first_exercise(labs_nb: dict) -> tuple[str, int]:
+    """The exercise Run All meets first, and its stub's cell."""
+    stubs = stub_cells(labs_nb)
+    assert stubs, "the lab has no exercise stub"
+    return next(iter(stubs.items()))
 
 
 def assert_stopped_at_first_exercise(saved: dict, labs_nb: dict, injected: int) -> str:

@@ -112,9 +112,8 @@ def test_run_all_stops_at_the_first_exercise_with_the_course_message(page, lab_s
 
 
 def _answer(source: str) -> str:
-    """A cell's source with its solution block filled in, as a learner would type it (markers removed)."""
-    return "\n".join(line for line in source.splitlines() if "### BEGIN SOLUTION" not in line
-                     and "### END SOLUTION" not in line)
+    """A solution cell as a learner would type it: the solution blocks' code in place, the markers gone."""
+    return "\n".join(item if isinstance(item, str) else "\n".join(item.lines) for item in notebooks.parse(source))
 
 
 def test_lab00_answers_typed_into_the_cells_pass_their_checks(page, lab_server):
@@ -122,8 +121,9 @@ def test_lab00_answers_typed_into_the_cells_pass_their_checks(page, lab_server):
     solution = notebooks.read(browser.ROOT / "solutions" / lab.notebook)
     labs_nb = notebooks.read(browser.ROOT / "labs" / lab.notebook)
     run_all_until_first_stop(page, lab_server, lab.notebook, timeout=3 * lab.ci_seconds)
+    stubs = browser.stub_cells(labs_nb)
     for exercise in notebooks.exercise_ids(solution):
-        cell = next(i for i, c in enumerate(labs_nb["cells"]) if f'todo("{exercise}")' in "".join(c["source"]))
+        cell = stubs[exercise]
         editor = page.locator(f"{browser.PANEL} .jp-Cell").nth(cell + INJECTED).locator(".cm-content")
         editor.click()
         page.keyboard.press("Control+a")
