@@ -29,7 +29,7 @@ CHILD = r"""
 import json, resource, sys, time
 size, mode = sys.argv[1], sys.argv[2]
 kwargs = {"n_transactions": int(size)} if size.isdigit() else {"size": size}
-from mlops_course import data
+from upi_kit import data
 import pandas, numpy  # imported up front so the timing is the generator's, not the imports'
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 start = time.perf_counter()
@@ -50,7 +50,7 @@ print(json.dumps({
 
 
 def measure(size: str, mode: str, cache: str) -> dict:
-    env = {**os.environ, "MLOPS_DATA_CACHE": cache, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "UPI_DATA_CACHE": cache, "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
         [sys.executable, "-c", CHILD, size, mode], cwd=ROOT, env=env, capture_output=True, text=True, check=True
     )

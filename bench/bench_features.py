@@ -17,7 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mlops_course import data, notebooks, periods, story, workspace
+from mlops_course import notebooks, periods, workspace
+from upi_kit import data, story
 
 
 def _feature_repo(tmp: Path) -> Path:

@@ -23,7 +23,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
 
-from mlops_course import data, workspace
+from mlops_course import workspace
+from upi_kit import data
 
 
 def _model() -> tuple[object, pd.DataFrame]:

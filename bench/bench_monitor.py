@@ -36,7 +36,7 @@ def main() -> None:
     import evidently  # noqa: F401  (its import alone takes ~4 s; the targets are after imports)
     import monitor
 
-    from mlops_course import data
+    from upi_kit import data
 
     size = done["produced"].get("data_size", "default")
     upi = data.load(size, seed=42)

@@ -41,8 +41,9 @@ import numpy as np
 import pandas as pd
 import requests
 
-from mlops_course import catchup, data, sandbox, services, story, workspace
+from mlops_course import catchup, sandbox, services, workspace
 from mlops_course.manifest import LAB_SIZES
+from upi_kit import data, story
 
 LAB = "04-model-serving"
 WARMUP = 20

@@ -1,8 +1,10 @@
 """Helper package for the UPI Fraud MLOps Labs: infrastructure only.
 
-The MLOps code the course teaches lives in the notebooks and the files they
-write. This package keeps notebooks readable: workspace paths, the manifest,
-catch-up, background services, exercise checks, the dataset, the lab builder.
+The MLOps code the course teaches lives in the learner's project (project/ in
+the course, copied into each workspace lab by lab). This package keeps notebooks
+readable: workspace paths, the manifest, catch-up, the project's files, background
+services, exercise checks, the lab builder. The dataset and the story's constants
+are the project's own dependency, `upi_kit`.
 
 `import mlops_course` is kept fast (no mlflow/feast/bentoml/evidently, no
 pandas): submodules load on first use.
@@ -15,10 +17,10 @@ import os
 from typing import Any
 
 from .checks import ExerciseIncorrect, ExerciseNotDone  # light: no third-party imports
-from .workspace import TELEMETRY_OFF  # light: standard library only
+from .workspace import DATA_CACHE_ENV, TELEMETRY_OFF, default_data_cache  # light: upi_kit's paths, no pandas
 
-# Telemetry off by default, before any of the stack is imported.
-for _var, _val in TELEMETRY_OFF.items():
+# Telemetry off by default, before any of the stack is imported; the dataset cache is the course's.
+for _var, _val in {**TELEMETRY_OFF, DATA_CACHE_ENV: default_data_cache()}.items():
     os.environ.setdefault(_var, _val)
 
 __version__ = "0.1.0"
@@ -34,8 +36,6 @@ _LAZY = {
     "labgen": ".labgen",
     "record": ".record",
     "coursemap": ".coursemap",
-    "data": ".data",
-    "story": ".story",
     "metrics": ".metrics",
     "exercises": ".exercises",
 }

@@ -31,7 +31,8 @@ from typing import Any
 
 import numpy as np
 
-from . import story
+from upi_kit import story
+
 from .periods import ist_dates
 
 

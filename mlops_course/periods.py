@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import story
+from upi_kit import story
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -15,16 +15,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from upi_kit import workspace as kit
+from upi_kit.workspace import DATA_CACHE_ENV, TELEMETRY_OFF
+
 from .errors import CourseError
 
-#: Environment variable that moves the workspace (tests use a temporary folder).
+#: Environment variable that moves the workspace (tests use a temporary folder). The course exports the same
+#: folder to the project as UPI_WORKSPACE, and the dataset cache as UPI_DATA_CACHE (default datasets/cache).
 WORKSPACE_ENV = "MLOPS_WORKSPACE"
-#: Environment variable that moves the dataset cache (defaults to datasets/cache).
-DATA_CACHE_ENV = "MLOPS_DATA_CACHE"
-
-#: Telemetry off for the whole stack (set on import of the package and in every service's environment).
-TELEMETRY_OFF = {"MLFLOW_DISABLE_TELEMETRY": "true", "DO_NOT_TRACK": "true", "BENTOML_DO_NOT_TRACK": "true",
-                 "FEAST_USAGE": "False"}
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -72,14 +70,10 @@ def project_dir() -> Path:
     return folder("project")
 
 
-def _tracking_uri(ws: Path) -> str:
-    return f"sqlite:///{ws / 'mlflow' / 'mlflow.db'}"
-
-
 def mlflow_tracking_uri() -> str:
     """SQLite tracking store inside the workspace (the plain file store is refused by MLflow 3)."""
     folder("mlflow")  # SQLite creates the file, not its folder
-    return _tracking_uri(root())
+    return kit.tracking_uri(root())
 
 
 def mlflow_artifact_root() -> Path:
@@ -117,22 +111,37 @@ def completed_dir() -> Path:
     return folder(state_dir().name, "completed")
 
 
+def default_data_cache() -> str:
+    """The course's dataset cache, datasets/cache in the checkout (UPI_DATA_CACHE moves it)."""
+    return str(course_root() / "datasets" / "cache")
+
+
 def data_cache_dir() -> Path:
-    """Generated datasets (parquet), shared by all workspaces because generation is deterministic."""
-    override = os.environ.get(DATA_CACHE_ENV)
-    p = Path(override).expanduser() if override else course_root() / "datasets" / "cache"
-    p = p.resolve()
-    p.mkdir(parents=True, exist_ok=True)
-    return p
+    """Generated datasets (parquet), shared by all workspaces because generation is deterministic.
+
+    The project's upi_kit reads the same folder: the course sets UPI_DATA_CACHE to datasets/cache of the course
+    (see `environment`), unless it is set already.
+    """
+    return Path(environment()[DATA_CACHE_ENV]).expanduser().resolve()
 
 
 def environment() -> dict[str, str]:
-    """Environment variables that point the stack at this workspace, with telemetry off."""
+    """Environment variables that point the stack and the project at this workspace, with telemetry off.
+
+    The project reads UPI_WORKSPACE and UPI_DATA_CACHE (upi_kit.workspace); PYTHONPATH puts the project's
+    src/ first, so `python -m upi_fraud.train` runs the workspace's project, uninstalled.
+    """
     ws = _root_path()  # computing the variables creates nothing: the stack makes its folders when it writes
+    src = ws / "project" / "src"
+    others = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)  # another workspace's project: out
+              if p and Path(p).parts[-2:] != ("project", "src")]
     return {
         WORKSPACE_ENV: str(ws),
-        "MLFLOW_TRACKING_URI": _tracking_uri(ws),
+        kit.WORKSPACE_ENV: str(ws),
+        DATA_CACHE_ENV: os.environ.get(DATA_CACHE_ENV) or default_data_cache(),
+        "MLFLOW_TRACKING_URI": kit.tracking_uri(ws),
         "BENTOML_HOME": str(ws / "bentoml"),
+        "PYTHONPATH": os.pathsep.join([str(src), *others]),
         **TELEMETRY_OFF,
     }
 

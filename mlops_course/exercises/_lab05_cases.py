@@ -11,7 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import story
+from upi_kit import story
+
 from ..checks import Wrong
 
 USUAL_MEDIAN = 500.0  # every "usual" amount column below has exactly this median

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .. import story
+from upi_kit import story
 
 PARTIAL_WEEK = 0.5  # policy.py: a week with fewer rows than this share of the median week is partial
 WEEKS = pd.date_range("2025-03-03", periods=26, freq="W-MON").date  # the lab's clean history: March to August

@@ -20,7 +20,7 @@ from typing import Any
 
 import pandas as pd
 
-from .. import story
+from upi_kit import story
 
 ACTIONS = ("page", "promote", "drop", "shadow", "retrain", "wait", "none")
 WINDOW_DAYS = 28  # monitor.py: performance is judged on the payments of the last four weeks

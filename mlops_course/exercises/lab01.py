@@ -14,7 +14,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import metrics, periods, story
+from upi_kit import story
+
+from .. import metrics, periods
 from ..checks import Wrong, call_learner, exercise, require_type
 
 

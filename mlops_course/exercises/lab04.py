@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
 
-from .. import story
+from upi_kit import story
+
 from ..checks import Wrong, call_learner, exercise, require_type
 from ._lab04_cases import MUST_ACCEPT, MUST_REFUSE, VALID_PAYMENT
 

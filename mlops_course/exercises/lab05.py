@@ -19,7 +19,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .. import story
+from upi_kit import story
+
 from ..checks import Wrong, call_learner, exercise
 from . import _lab05_cases as cases
 from ._lab05_workflow import pull_request_job

@@ -80,7 +80,7 @@ def test_lab02_champion_is_the_best_version_on_its_frame_and_loads_with_its_feat
     import mlflow
     from mlflow import MlflowClient
 
-    from mlops_course import data
+    from upi_kit import data
 
     client = MlflowClient()
     champ = client.get_model_version_by_alias(MODEL, "champion")
@@ -100,7 +100,8 @@ def test_lab02_champion_is_the_best_version_on_its_frame_and_loads_with_its_feat
 def test_lab02_logged_dataset_digest_matches_the_generated_data(lab02_store):
     from mlflow import MlflowClient
 
-    from mlops_course import data, periods
+    from mlops_course import periods
+    from upi_kit import data
 
     upi = data.load(lab02_store["DATA_SIZE"], seed=42)
     expected = data.dataset_digest(periods.reference_split(upi.transactions)["train"])
@@ -173,7 +174,8 @@ def test_the_gate_rescores_a_ci_champion_on_a_default_size_challengers_frame(lab
     import mlflow
     from mlflow import MlflowClient
 
-    from mlops_course import data, periods
+    from mlops_course import periods
+    from upi_kit import data
 
     shutil.copytree(workspace.project_dir(), tmp_path / "workspace" / "project",
                     ignore=shutil.ignore_patterns("__pycache__", "feature_repo"))

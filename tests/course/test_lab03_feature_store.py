@@ -49,7 +49,7 @@ def test_lab03_online_values_equal_offline_values_for_a_sample(feature_store):
     import numpy as np
     import pandas as pd
 
-    from mlops_course import data, story
+    from upi_kit import data, story
 
     store, params = feature_store
     tx = data.load(params["DATA_SIZE"]).transactions

@@ -20,7 +20,8 @@ import pytest
 import requests
 from chain import completed_lab
 
-from mlops_course import data, sandbox, services, workspace
+from mlops_course import sandbox, services, workspace
+from upi_kit import data
 
 DOCUMENTED = {"txn_id", "score", "alert", "decision", "threshold", "model_version", "feature_set", "reasons", "features"}
 

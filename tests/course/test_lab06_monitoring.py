@@ -20,7 +20,8 @@ import psutil
 import pytest
 from chain import completed_lab
 
-from mlops_course import launchers, services, story, workspace
+from mlops_course import launchers, services, workspace
+from upi_kit import story
 
 INCIDENT_WEEKS = {str(story.PAISE_INCIDENT.start): {"unit_fold", "out_of_range_share"},
                   str(story.NULL_OS_INCIDENT.start): {"missing_share:device_os"}}
@@ -117,7 +118,7 @@ def test_lab06_a_retrain_verdict_writes_a_trigger_that_continuous_training_accep
 import json, sys
 sys.path.insert(0, {str(lab["project"])!r})
 import monitor, trigger
-from mlops_course import data
+from upi_kit import data
 mon = monitor.Monitor.load(data.load({lab["size"]!r}, seed=42))
 mon.policy["thresholds"] = {{**mon.policy["thresholds"], "recall:all": 1.01}}
 rows = monitor.run_weeks(mon, ["2025-11-24"], out={str(tmp_path / "monitoring")!r}, html=False,

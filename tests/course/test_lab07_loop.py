@@ -20,7 +20,8 @@ import pytest
 import yaml
 from chain import completed_lab
 
-from mlops_course import launchers, services, story, workspace
+from mlops_course import launchers, services, workspace
+from upi_kit import story
 
 MODEL = "upi-fraud-detector"
 INCIDENTS = {str(story.PAISE_INCIDENT.start), str(story.NULL_OS_INCIDENT.start)}
@@ -62,7 +63,7 @@ def test_lab07_the_http_sample_and_the_bulk_path_gave_the_same_scores_from_the_s
 
 
 def test_lab07_the_loops_log_holds_one_decision_per_production_payment(lab):
-    from mlops_course import data
+    from upi_kit import data
 
     tx = data.load(lab["size"], seed=42).transactions
     production = int((tx["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.date >= story.GO_LIVE).sum())
@@ -99,7 +100,7 @@ def test_lab07_the_champion_swaps_under_concurrent_load_with_no_failed_request_a
     import loop
     import replay
 
-    from mlops_course import data
+    from upi_kit import data
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", registry_copy)
     mlflow.set_tracking_uri(registry_copy)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from mlops_course import data, workspace
+from mlops_course import workspace
+from upi_kit import data
 
 ROOT = workspace.course_root()
 
@@ -19,7 +20,7 @@ def cache(tmp_path, monkeypatch) -> Path:
 
 
 def test_concurrent_loads_share_one_cache(cache):
-    code = "from mlops_course import data; print(data.load(n_transactions=4000, seed=3).digest)"
+    code = "from upi_kit import data; print(data.load(n_transactions=4000, seed=3).digest)"
     env = {**os.environ, workspace.DATA_CACHE_ENV: str(cache)}
     procs = [
         subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
@@ -38,16 +39,16 @@ def run_python(code: str) -> str:
 
 def test_data_does_not_import_the_mlops_stack():
     code = (
-        "import sys, mlops_course.data; "
+        "import sys, upi_kit.data; "
         "print(sorted({'mlflow','feast','bentoml','evidently','sklearn'} & set(sys.modules)))"
     )
     assert run_python(code) == "[]"
 
 
 def test_importing_the_package_does_not_load_the_generator():
-    assert run_python("import sys, mlops_course; print('mlops_course.data' in sys.modules)") == "False"
+    assert run_python("import sys, mlops_course; print('upi_kit.data' in sys.modules)") == "False"
 
 
 def test_story_imports_nothing_heavy():
-    code = "import sys, mlops_course.story; print(sorted({'numpy','pandas'} & set(sys.modules)))"
+    code = "import sys, upi_kit.story; print(sorted({'numpy','pandas'} & set(sys.modules)))"
     assert run_python(code) == "[]"

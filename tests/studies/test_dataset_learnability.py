@@ -15,7 +15,8 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import average_precision_score
 from threadpoolctl import threadpool_limits
 
-from mlops_course import data, periods, story
+from mlops_course import periods
+from upi_kit import data, story
 
 N_TRANSACTIONS = 100_000
 PER_TRANSACTION = [

@@ -13,7 +13,8 @@ import sys
 
 import pytest
 
-from mlops_course import data, metrics, notebooks
+from mlops_course import metrics, notebooks
+from upi_kit import data
 
 
 def project_module(notebook, filename, tmp_path):

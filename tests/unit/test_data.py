@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 from scipy.stats import ks_2samp
 
-from mlops_course import data, periods, story, workspace
+from mlops_course import periods, workspace
+from upi_kit import data, story
 
 ROOT = Path(__file__).resolve().parents[2]
 TX_COLUMNS = {
@@ -475,9 +476,9 @@ def test_preview_csv_and_schema_json_are_current(ci):
     expected = data.preview_files(ci)
     for name, text in expected.items():
         path = ROOT / "datasets" / name
-        assert path.exists(), f"{path} is missing: run `python -c 'from mlops_course import data; data.write_preview()'`"
+        assert path.exists(), f"{path} is missing: run `python -c 'from upi_kit import data; data.write_preview(\"datasets\")'`"
         assert path.read_text(encoding="utf-8") == text, (
-            f"datasets/{name} is stale: run `python -c 'from mlops_course import data; data.write_preview()'`"
+            f"datasets/{name} is stale: run `python -c 'from upi_kit import data; data.write_preview(\"datasets\")'`"
         )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlops_course import data
+from upi_kit import data
 
 TABLES = ("transactions", "customers", "payees", "devices")
 

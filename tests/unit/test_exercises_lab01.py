@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlops_course import data, metrics, notebooks, periods, story
+from mlops_course import metrics, notebooks, periods
 from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
 from mlops_course.exercises import lab01
+from upi_kit import data, story
 
 NOTEBOOK = "01_problem_and_data.ipynb"
 

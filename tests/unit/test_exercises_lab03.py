@@ -14,9 +14,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlops_course import data, labgen, notebooks
+from mlops_course import labgen, notebooks
 from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
 from mlops_course.exercises import lab03
+from upi_kit import data
 
 NOTEBOOK = "03_feature_store.ipynb"
 DAY = np.timedelta64(24, "h")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from mlops_course import notebooks, story
+from mlops_course import notebooks
+from upi_kit import story
 
 PREFIX = "ct-story figures: "
 

@@ -13,7 +13,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from mlops_course import notebooks, story
+from mlops_course import notebooks
+from upi_kit import story
 
 PREFIX = "monitoring figures: "
 PAISE, NULL_OS = str(story.PAISE_INCIDENT.start), str(story.NULL_OS_INCIDENT.start)

@@ -4,7 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mlops_course import metrics, story
+from mlops_course import metrics
+from upi_kit import story
 
 
 def payments(days=2, per_day=200, fraud_every=50, amount=1000.0):

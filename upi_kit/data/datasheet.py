@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import story, workspace
+from .. import story
 from .dataset import DATA_VERSION, SIZES, UPIData
 from .vocabulary import FRAUD_TYPE_CATEGORIES
 
@@ -105,9 +105,9 @@ def preview_files(data: UPIData | None = None) -> dict[str, str]:
     }
 
 
-def write_preview(folder: str | Path | None = None) -> list[Path]:
-    """Regenerate datasets/preview.csv and datasets/schema.json (run after changing the generator)."""
-    folder = Path(folder) if folder is not None else workspace.course_root() / "datasets"
+def write_preview(folder: str | Path) -> list[Path]:
+    """Regenerate preview.csv and schema.json in `folder` (the course's datasets/, after changing the generator)."""
+    folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in preview_files().items():

@@ -4,11 +4,11 @@ Every lab uses the same synthetic world, so this package generates it
 deterministically from a seed (bit for bit: vectorised numpy, one
 ``numpy.random.default_rng`` stream per part of the story) and caches it as
 parquet under ``workspace.data_cache_dir()``. The story's dates live in
-:mod:`mlops_course.story`; the datasheet is ``datasets/README.md``.
+:mod:`upi_kit.story`; the datasheet is ``datasets/README.md`` in the course.
 
 Entry points::
 
-    from mlops_course import data
+    from upi_kit import data
     upi = data.load("ci")            # cached: generated once, then read from parquet
     upi.transactions, upi.customers, upi.payees, upi.devices, upi.digest
 

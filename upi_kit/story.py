@@ -78,7 +78,7 @@ FESTIVE_INTENSITY: tuple[tuple[date, float], ...] = (
     (FESTIVE_END + timedelta(days=1), 0.0),
 )
 #: At full intensity: volume +35%, merchant amounts x1.35 (e^0.3), person-to-person x1.16,
-#: and the merchant mix tilts to electronics, fashion and travel (see mlops_course/data/calendar.py).
+#: and the merchant mix tilts to electronics, fashion and travel (see upi_kit/data/calendar.py).
 FESTIVE_VOLUME_UPLIFT = 0.35
 FESTIVE_MERCHANT_AMOUNT_LOG_SHIFT = 0.30
 FESTIVE_P2P_AMOUNT_LOG_SHIFT = 0.15
@@ -200,7 +200,7 @@ VALID_END = date(2025, 7, 31)
 TEST_END = date(2025, 8, 31)
 GO_LIVE = date(2025, 9, 1)
 
-# --- The business metric (mlops_course.metrics) --------------------------------------
+# --- The business metric (the project's rupees.py; the course's mlops_course.metrics) --------------------------------------
 
 #: Each IST day the fraud team reviews the riskiest 1% of that day's payments (at the
 #: default size, about 8 alerts a day); the budget scales with volume, so the metric
