@@ -23,8 +23,11 @@ test: $(STAMP)
 labs: $(STAMP)
 	$(PY) -m mlops_course build-labs
 
+# The course's code and the reference project: ruff (each folder under its own pyproject's rules), and mypy on
+# the project (disallow_untyped_defs, configured in project/pyproject.toml).
 lint: $(STAMP)
-	$(VENV)/bin/ruff check mlops_course tests tools bench solutions
+	$(VENV)/bin/ruff check mlops_course tests tools bench solutions project
+	cd project && ../$(PY) -m mypy
 
 setup: $(STAMP)
 

@@ -1,0 +1,211 @@
+"""The weekly Evidently reports, and the policy's statistics read back from them (given in lab 06).
+
+One data report per week (`Report(...).run(current_data=..., reference_data=...)`), with each metric
+carrying the frozen threshold as an Evidently test condition, so the HTML report shows exactly what the
+policy saw: data quality per app version (`GroupBy(..., "app_version")`), input drift with one method per
+column (config.py says which and why), prediction drift and the alert rate. A second, small snapshot per
+week holds recall on the reported frauds, for the dashboard. Evidently's serialised metric types are read
+by their last name (`...:GroupByMetric`), the one place that knows Evidently's snapshot layout.
+"""
+
+from __future__ import annotations
+
+import warnings
+from datetime import datetime
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from evidently import DataDefinition, Dataset, Report
+from evidently.core.report import Snapshot
+from evidently.metrics import (
+    DriftedColumnsCount,
+    GroupBy,
+    MeanValue,
+    MedianValue,
+    MissingValueCount,
+    OutListValueCount,
+    OutRangeValueCount,
+    RowCount,
+    SumValue,
+    ValueDrift,
+)
+from evidently.tests import gte, lte
+
+from upi_fraud.monitoring import config
+from upi_kit import story
+
+
+def drift_methods(frame: pd.DataFrame) -> dict[str, str]:
+    """{column: Evidently drift method} for the inputs, the behaviour features and the score."""
+    behaviour = [c for c in frame.columns if c not in config.INPUTS and c not in config.NOT_INPUTS]
+    return {**config.INPUTS, **{c: config.BEHAVIOUR_METHOD for c in behaviour}, "score": config.SCORE_METHOD}
+
+
+def dataset(frame: pd.DataFrame, methods: dict[str, str]) -> Dataset:
+    """A record as Evidently's Dataset: the monitored numbers, the categories and the app version."""
+    numeric = [c for c in methods if c not in config.CATEGORICAL] + ["alert"]
+    definition = DataDefinition(numerical_columns=numeric, categorical_columns=[*config.CATEGORICAL, "app_version"])
+    return Dataset.from_pandas(frame[[*numeric, *config.CATEGORICAL, "app_version"]], data_definition=definition)
+
+
+def _drift_metrics(methods: dict[str, str], t: dict[str, float], frozen: bool) -> list[Any]:
+    """One drift score per column (with the frozen threshold, Evidently's own drift test), and the drifted share."""
+    metrics: list[Any] = []
+    for column, method in methods.items():
+        kind = "drift:score" if column == "score" else f"drift:{column}"
+        metrics.append(ValueDrift(column=column, method=method, threshold=t.get(kind), tests=None if frozen else []))
+    inputs = [c for c in methods if c != "score"]
+    per_column = {c: t[f"drift:{c}"] for c in inputs if f"drift:{c}" in t} or None
+    metrics.append(DriftedColumnsCount(columns=inputs, per_column_method=methods, per_column_threshold=per_column,
+                                       tests=[], share_tests=[]))
+    return metrics
+
+
+def _quality_metrics(reference: pd.DataFrame, t: dict[str, float]) -> list[Any]:
+    """Data quality, whole week and per app version (a broken release shows up in its own rows first)."""
+
+    def test(name: str) -> list[Any]:  # the frozen threshold as an Evidently test condition ("at most")
+        return [lte(t[name])] if name in t else []
+
+    median = float(reference["amount_inr"].median())
+    fold = t.get("unit_fold")
+    metrics: list[Any] = [OutRangeValueCount(column="amount_inr", left=0.01, right=story.P2M_LIMIT_INR, tests=[],
+                                             share_tests=test("out_of_range_share"))]
+    for column in config.CATEGORICAL:
+        values = sorted(reference[column].dropna().unique().tolist())
+        metrics.append(OutListValueCount(column=column, values=values, tests=[],
+                                         share_tests=test(f"new_category_share:{column}")))
+    for column in config.REQUIRED:
+        metrics.append(MissingValueCount(column=column, tests=[], share_tests=test(f"missing_share:{column}")))
+    metrics.append(MissingValueCount(column="device_os", tests=[], share_tests=[]))  # the dashboard's line
+    metrics.append(GroupBy(MissingValueCount(column="device_os", tests=[],
+                                             share_tests=test("missing_share:device_os")), "app_version"))
+    bounds = [] if fold is None else [gte(median / fold), lte(median * fold)]
+    metrics.append(GroupBy(MedianValue(column="amount_inr", tests=bounds), "app_version"))
+    metrics.append(GroupBy(OutRangeValueCount(column="amount_inr", left=0.01, right=story.P2M_LIMIT_INR, tests=[],
+                                              share_tests=[]), "app_version"))
+    return metrics
+
+
+def data_report(reference: pd.DataFrame, thresholds: dict[str, float] | None = None) -> Report:
+    """The weekly Evidently report on the inputs and the scores; with `thresholds`, each metric carries its test."""
+    t = thresholds or {}
+    alert_test = [lte(t["alert_rate"])] if "alert_rate" in t else []
+    metrics = [RowCount(tests=[]), *_drift_metrics(drift_methods(reference), t, thresholds is not None),
+               MeanValue(column="alert", tests=alert_test), *_quality_metrics(reference, t)]
+    return Report(metrics, include_tests=thresholds is not None)
+
+
+def run_report(report: Report, current: pd.DataFrame, reference: pd.DataFrame, when: pd.Timestamp, name: str,
+               reference_data: Dataset | None = None) -> Snapshot:
+    """Run a weekly report. reference_data: the reference as an Evidently Dataset, when already made (it is reused)."""
+    methods = drift_methods(reference)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # empty groups divide by zero inside Evidently
+        return report.run(current_data=dataset(current, methods),
+                          reference_data=reference_data or dataset(reference, methods),
+                          timestamp=_local(when), name=name,
+                          tags=["weekly"])
+
+
+def _local(when: pd.Timestamp) -> datetime:
+    """A snapshot's timestamp: the IST wall-clock time (the dashboard shows it as it is)."""
+    return when.tz_convert(story.TIMEZONE).tz_localize(None).to_pydatetime()
+
+
+def performance_report(window_frauds: pd.DataFrame, when: pd.Timestamp) -> Snapshot:
+    """Recall on the reported frauds of the window, overall and per fraud type, as an Evidently snapshot."""
+
+    frame = pd.DataFrame({"fraud_type": window_frauds["fraud_type"], "caught": window_frauds["alert"].astype(int),
+                          "amount_inr": window_frauds["amount_inr"],
+                          "rupees_caught": window_frauds["amount_inr"] * window_frauds["alert"]})
+    definition = DataDefinition(numerical_columns=["caught", "amount_inr", "rupees_caught"], categorical_columns=["fraud_type"])
+    metrics = [RowCount(tests=[]), MeanValue(column="caught", tests=[]), SumValue(column="rupees_caught", tests=[]),
+               SumValue(column="amount_inr", tests=[]), GroupBy(MeanValue(column="caught", tests=[]), "fraud_type"),
+               GroupBy(RowCount(tests=[]), "fraud_type")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return Report(metrics, include_tests=False).run(
+            current_data=Dataset.from_pandas(frame, data_definition=definition),
+            timestamp=_local(when), name="performance", tags=["weekly"])
+
+
+Key = tuple[str, str | None, str | None]  # (metric type, column, group label)
+
+
+def metric_values(snapshot: Snapshot) -> dict[Key, Any]:
+    """{(metric type, column, group label): value} from a snapshot."""
+    out: dict[Key, Any] = {}
+    for m in snapshot.dict()["metrics"]:
+        c = m["config"]
+        kind = c["type"].split(":")[-1]
+        if kind == "GroupByMetric":
+            inner = c["metric"]
+            out[(inner["type"].split(":")[-1], inner.get("column"), str(c["label"]))] = m["value"]
+        else:
+            out[(kind, c.get("column"), None)] = m["value"]
+    return out
+
+
+def failed_tests(snapshot: Snapshot) -> set[Key]:
+    """{(metric type, column, group label)} of the Evidently tests that failed in a snapshot."""
+    out: set[Key] = set()
+    for test in snapshot.dict()["tests"]:
+        if str(test["status"]).split(".")[-1] != "FAIL":
+            continue
+        c = test["metric_config"]["params"]
+        if c["type"].split(":")[-1] == "GroupByMetric":
+            out.add((c["metric"]["type"].split(":")[-1], c["metric"].get("column"), str(c["label"])))
+        else:
+            out.add((c["type"].split(":")[-1], c.get("column"), None))
+    return out
+
+
+def statistics(snapshot: Snapshot) -> dict[str, float]:
+    """The policy's statistics for one week, read from its data snapshot."""
+    values = metric_values(snapshot)
+    stats = {"rows": float(values[("RowCount", None, None)])}
+    for (kind, column, label), v in values.items():
+        if kind == "ValueDrift":
+            stats["drift:score" if column == "score" else f"drift:{column}"] = float(v)
+        elif kind == "MeanValue" and column == "alert":
+            stats["alert_rate"] = float(v)
+        elif kind == "OutRangeValueCount" and label is None:
+            stats["out_of_range_share"] = float(v["share"])
+        elif kind == "MissingValueCount" and label is None:
+            stats[f"missing_share:{column}"] = float(v["share"])
+        elif kind == "OutListValueCount":
+            stats[f"new_category_share:{column}"] = float(v["share"])
+        elif kind == "DriftedColumnsCount":
+            stats["drifted_share"] = float(v["share"])
+    return stats
+
+
+def version_table(snapshot: Snapshot, current: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
+    """Per app version with enough rows: rows, median amount (and its fold vs the reference), missing shares."""
+    values = metric_values(snapshot)
+    counts = current["app_version"].value_counts()
+    median = float(reference["amount_inr"].median())
+    out = []
+    for name, n in counts.items():
+        version = str(name)
+        if n < config.MIN_VERSION_ROWS:
+            continue
+        med = float(values[("MedianValue", "amount_inr", version)])
+        row = {"app_version": version, "rows": int(n), "median_amount": med,
+               "fold": max(med / median, median / med) if med > 0 else np.inf,
+               "out_of_range": int(values[("OutRangeValueCount", "amount_inr", version)]["count"])}
+        row["missing:device_os"] = float(values[("MissingValueCount", "device_os", version)]["share"])
+        out.append(row)
+    return pd.DataFrame(out).set_index("app_version").sort_index()
+
+
+def week_statistics(snapshot: Snapshot, current: pd.DataFrame,
+                    reference: pd.DataFrame) -> tuple[dict[str, float], pd.DataFrame]:
+    """The week's statistics (statistics()), plus the worst app version's unit fold and missing device OS."""
+    stats = statistics(snapshot)
+    versions = version_table(snapshot, current, reference)
+    stats["unit_fold"] = float(versions["fold"].max()) if len(versions) else np.nan
+    stats["missing_share:device_os"] = float(versions["missing:device_os"].max()) if len(versions) else np.nan
+    return stats, versions

@@ -1,0 +1,28 @@
+"""Set-up shared by the project's tests (given in lab 05). Run them from the project folder:  pytest -q tests
+
+What is tested comes from the environment, so CI, `make ci` and upi-ct point the same tests at other models:
+  DATA_SIZE     the dataset size (default: default)
+  MODEL_URI     the model under test (default: models:/upi-fraud-detector@champion)
+  EVAL_FROM, EVAL_TO   the IST dates the model is judged on (default: July, the validation month)
+  LABELS_AS_OF  judge with the labels known at this time (default: every label, as in lab 02)
+MLFLOW_TRACKING_URI and FEATURE_REPO point at the registry and the feature repo, as for the service.
+pytest finds the package in src/ (pyproject.toml: pythonpath), installed or not.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from upi_kit import data
+
+
+@pytest.fixture(scope="session")
+def data_size() -> str:
+    return os.environ.get("DATA_SIZE", "default")
+
+
+@pytest.fixture(scope="session")
+def upi(data_size: str) -> data.UPIData:
+    return data.load(data_size, seed=int(os.environ.get("SEED", "42")))
