@@ -38,6 +38,7 @@ _LAZY = {
     "coursemap": ".coursemap",
     "metrics": ".metrics",
     "exercises": ".exercises",
+    "project": ".project",
 }
 _LAZY_ATTRS = {
     "require": (".catchup", "require"),

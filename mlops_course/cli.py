@@ -159,7 +159,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     """Learners: the project leaves the course as a standalone git repository (errors exit with status 2)."""
     from .export import export
 
-    print(f"Exporting the workspace's project to {args.dest} (copy, rewrite, feast apply, git commit) ...")
+    print(f"Exporting the workspace's project to {args.dest} (copy, feast apply, git commit) ...")
     print(export(args.dest).summary())
     return 0
 

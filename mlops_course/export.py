@@ -1,16 +1,15 @@
 """`python -m mlops_course export DEST`: the learner's project leaves the course as a standalone git repository.
 
-Inside the course, the project imports the dataset, the story's dates and the workspace paths from this
-package, and its Feast configuration points at absolute paths in the workspace. Outside it, neither exists.
-So the export copies the project without caches and scratch state, vendors the few modules it needs as
-`upi_kit/` (standard library, numpy, pandas and pyarrow only), renames the course's names in every text file,
-makes the feature repo relative and rebuilds its registry, writes a README and a .gitignore, and commits once.
-Anything the export cannot make standalone stops it with one sentence, before a broken repository is left.
+The workspace's project is already a package that stands alone: upi_fraud in src/, and beside it upi_kit
+(the dataset generator, the story's constants, the paths), which lab 01 copied in from the course. So the
+export copies the project without caches and scratch state, drops the lab builder's solution markers
+(comments that mean nothing outside the course), rebuilds the Feast registry in its new place, checks that
+nothing names the course, writes a README and a .gitignore, and commits once. Anything the export cannot
+make standalone stops it with one sentence, before a broken repository is left.
 """
 
 from __future__ import annotations
 
-import ast
 import os
 import re
 import shutil
@@ -23,32 +22,21 @@ from pathlib import Path
 from . import workspace
 from .errors import CourseError
 
-#: The vendored package's name, and the course modules it holds (data is the whole subpackage).
-KIT = "upi_kit"
-VENDORED = ("story.py", "errors.py", "workspace.py", "data")
-#: The course's environment variables, as the export names them (course_root() becomes the export's root).
-ENV_RENAMES = {"MLOPS_WORKSPACE": "UPI_WORKSPACE", "MLOPS_DATA_CACHE": "UPI_DATA_CACHE",
-               "MLOPS_COURSE_ROOT": "UPI_PROJECT_ROOT"}
 #: Caches and scratch state a project folder collects; online_first_day.db is lab 03's what-if copy of the
 #: online store (no project file reads it); the registry is rebuilt by `feast apply` in the export.
-EXCLUDED_NAMES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".ci", ".hypothesis", ".schemathesis",
+EXCLUDED_NAMES = {"__pycache__", ".pytest_cache", ".ruff_cache", ".mypy_cache", ".ci", ".hypothesis", ".schemathesis",
                   ".ipynb_checkpoints", ".venv", "mlruns", "bentoml", ".DS_Store", "online_first_day.db",
-                  "registry.db"}
+                  "registry.db", "workspace"}
 EXCLUDED_SUFFIXES = (".pyc", ".pyo", ".log", ".db-journal")
-#: The files the export rewrites (and the project's Makefile).
+#: The files whose text the export reads (the solution markers are dropped from the learner's modules).
 TEXT_SUFFIXES = {".py", ".toml", ".yml", ".yaml", ".txt", ".md", ".cfg", ".ini"}
 #: What git leaves out: everything a run of the project creates.
-GITIGNORE = ["workspace/", "datasets/cache/", ".ci/", "__pycache__/", ".pytest_cache/", ".ruff_cache/",
-             ".hypothesis/", ".schemathesis/", "mlruns/", "bentoml/", "*.pyc", ".venv/"]
+GITIGNORE = ["workspace/", "datasets/cache/", ".ci/", "__pycache__/", ".pytest_cache/", ".ruff_cache/", ".mypy_cache/",
+             ".hypothesis/", ".schemathesis/", "mlruns/", "bentoml/", "*.pyc", ".venv/", "*.egg-info/"]
 #: The export's own git identity (a fresh machine has none; the global configuration is left alone).
 AUTHOR_NAME = "UPI Fraud MLOps Labs export"
 AUTHOR_EMAIL = "export@upi-fraud-mlops-labs.invalid"
 COMMIT_MESSAGE = "Export of the UPI fraud project from the UPI Fraud MLOps Labs"
-REQUIREMENTS_HEADER = (
-    "# What the project needs, pinned to the versions it was tested with. The dataset generator, the story's\n"
-    "# constants and the paths come with the project in upi_kit/, so nothing else is installed.\n")
-#: Third-party modules the vendored code may import: the project's requirements pin each of them.
-KIT_THIRD_PARTY = {"numpy", "pandas", "pyarrow"}
 _FORBIDDEN = re.compile(r"mlops_course|MLOPS_")
 _SOLUTION_MARKER = re.compile(r"^[ \t]*#+ (BEGIN|END) SOLUTION\b.*\n", flags=re.M)
 
@@ -112,14 +100,10 @@ def _build(project: Path, dest: Path, ws: Path) -> None:
     from .export_readme import write_readme
 
     copy_project(project, dest)
-    vendor(dest)
-    rewrite_tree(dest)
+    drop_markers(dest)
     check_leftovers(dest)
-    check_imports(dest)
     repo = dest / "feature_repo"
     if (repo / "feature_store.yaml").is_file():
-        store = repo / "feature_store.yaml"
-        store.write_text(relative_store_config(store.read_text()))
         feast_apply(repo)
         check_registry(repo / "data" / "registry.db", project, dest)
     write_gitignore(dest)
@@ -127,11 +111,11 @@ def _build(project: Path, dest: Path, ws: Path) -> None:
 
 
 def find_project(ws: Path) -> Path:
-    """The workspace's project, once lab 05 has given it its tests and Makefile."""
+    """The workspace's project, once lab 05 has given it its tests, Makefile and pyproject.toml."""
     project = ws / "project"
-    if not (project / "Makefile").is_file() or not (project / "tests").is_dir():
+    if not all((project / name).exists() for name in ("Makefile", "tests", "pyproject.toml", "src/upi_kit")):
         raise ExportError(f"The workspace {ws} has no project to export yet: run lab 05 (05-ci-for-ml) first, "
-                          "it writes the project's tests and Makefile.")
+                          "it gives the project its tests, Makefile and pyproject.toml.")
     return project
 
 
@@ -169,70 +153,18 @@ def copy_project(project: Path, dest: Path) -> None:
     shutil.copytree(project, dest, ignore=_ignored, dirs_exist_ok=True)
 
 
-def vendor(dest: Path) -> None:
-    """Copy the course modules the project imports into DEST/upi_kit, with an __init__ that turns telemetry off."""
-    package = Path(__file__).resolve().parent
-    kit = dest / KIT
-    kit.mkdir()
-    for name in VENDORED:
-        src = package / name
-        if src.is_dir():
-            shutil.copytree(src, kit / name, ignore=_ignored)
-        else:
-            shutil.copy2(src, kit / name)
-    (kit / "__init__.py").write_text(KIT_INIT)
-
-
-KIT_INIT = '''"""The course's dataset generator, story constants and paths, vendored by the export from the UPI Fraud MLOps Labs.
-
-The project imports `from upi_kit import data, story, workspace`: `data.load(size, seed)` generates the
-synthetic year of UPI payments deterministically and caches it under datasets/cache/ (UPI_DATA_CACHE moves
-it); runs write to workspace/ (UPI_WORKSPACE moves it). Both folders are git-ignored.
-"""
-
-import os
-
-from .workspace import TELEMETRY_OFF  # standard library only: importing the kit stays cheap
-
-# Telemetry off by default, before any of the stack is imported.
-for _var, _val in TELEMETRY_OFF.items():
-    os.environ.setdefault(_var, _val)
-'''
-
-
-def rewrite_text(text: str) -> str:
-    """The course's names as the export spells them: the package, then its environment variables; the lab
-    builder's solution markers (`### BEGIN SOLUTION 5.4`), which mean nothing outside the course, are dropped."""
-    text = _SOLUTION_MARKER.sub("", text)
-    text = re.sub(r"\bmlops_course\b", KIT, text)
-    for old, new in ENV_RENAMES.items():
-        text = re.sub(rf"\b{old}\b", new, text)
-    return text
-
-
-def rewrite_requirements(text: str) -> str:
-    """requirements.txt with its leading comment (which says the course package is installed beside it) replaced."""
-    lines = text.splitlines(keepends=True)
-    start = 0
-    while start < len(lines) and lines[start].lstrip().startswith("#"):
-        start += 1
-    return REQUIREMENTS_HEADER + "".join(lines[start:])
-
-
 def is_text_file(path: Path) -> bool:
-    """The files the export rewrites: source, configuration and documentation."""
+    """The files the export reads as text: source, configuration and documentation."""
     return path.suffix in TEXT_SUFFIXES or path.name == "Makefile"
 
 
-def rewrite_tree(dest: Path) -> None:
-    """Rewrite every text file of the export in place (requirements.txt also gets a truthful comment)."""
+def drop_markers(dest: Path) -> None:
+    """The lab builder's `### BEGIN/END SOLUTION` lines, which mean nothing outside the course, removed."""
     for path in exported_files(dest):
-        if not is_text_file(path):
-            continue
-        text = rewrite_text(path.read_text(encoding="utf-8"))
-        if path.relative_to(dest) == Path("requirements.txt"):
-            text = rewrite_requirements(text)
-        path.write_text(text, encoding="utf-8")
+        if is_text_file(path):
+            text = path.read_text(encoding="utf-8")
+            if _SOLUTION_MARKER.search(text):
+                path.write_text(_SOLUTION_MARKER.sub("", text), encoding="utf-8")
 
 
 def leftovers(dest: Path) -> list[tuple[str, str]]:
@@ -249,77 +181,12 @@ def leftovers(dest: Path) -> list[tuple[str, str]]:
 
 
 def check_leftovers(dest: Path) -> None:
-    """Stop if a file still needs the course after the rewrite (a name the rewrite does not know)."""
+    """Stop if a file names the course: the exported project would need it."""
     found = leftovers(dest)
     if found:
         name, word = found[0]
-        raise ExportError(f"{name} still mentions {word} after the export rewrote it, so the exported project would "
-                          f"need the course: remove that dependency from the project (or teach the export the name).")
-
-
-def _imports(path: Path, package: str) -> list[tuple[str, int]]:
-    """(absolute module name, line) of every import in a file; `package` resolves relative imports."""
-    found = []
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
-        if isinstance(node, ast.Import):
-            found += [(alias.name, node.lineno) for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                parts = package.split(".")[: len(package.split(".")) - node.level + 1]
-                base = ".".join([*parts, *([node.module] if node.module else [])])
-            found += [(f"{base}.{alias.name}", node.lineno) for alias in node.names]
-    return found
-
-
-def _kit_modules(dest: Path) -> set[str]:
-    kit = dest / KIT
-    return {".".join(p.relative_to(dest).with_suffix("").parts).removesuffix(".__init__") for p in kit.rglob("*.py")}
-
-
-def _import_problem(module: str, in_kit: bool, kit: set[str]) -> str | None:
-    top = module.split(".")[0]
-    if top == KIT:
-        if module in kit or module.rsplit(".", 1)[0] in kit - {KIT}:  # a module, or a name from one
-            return None
-        course = module.replace(KIT, "mlops_course", 1)
-        return (f"imports {module} ({course} in the course), which the export does not vendor (only "
-                f"{', '.join(Path(name).stem for name in VENDORED)})")
-    if in_kit and top not in sys.stdlib_module_names and top not in KIT_THIRD_PARTY:
-        return f"imports {top}, which is not the standard library, numpy, pandas or pyarrow"
-    return None
-
-
-def check_imports(dest: Path) -> None:
-    """Every import of the kit names a vendored module, and the kit itself needs only what requirements pin."""
-    kit = _kit_modules(dest)
-    for path in sorted(dest.rglob("*.py")):
-        rel = path.relative_to(dest)
-        in_kit = rel.parts[0] == KIT
-        package = ".".join(rel.parent.parts) if in_kit else ""
-        for module, line in _imports(path, package):
-            if module == KIT:
-                continue
-            problem = _import_problem(module, in_kit, kit)
-            if problem:
-                raise ExportError(f"{rel}:{line} {problem}: the exported project could not run outside the course.")
-
-
-def relative_store_config(text: str) -> str:
-    """feature_store.yaml with the registry and the online store in the feature repo's data/ (Feast resolves
-    relative paths against the repo), so the export works wherever it is cloned."""
-    import yaml
-
-    config = yaml.safe_load(text)
-    registry = config.get("registry")
-    if isinstance(registry, dict):
-        registry["path"] = f"data/{Path(registry['path']).name}"
-    elif registry:
-        config["registry"] = f"data/{Path(registry).name}"
-    online = config.get("online_store")
-    if isinstance(online, dict) and online.get("path"):
-        online["path"] = f"data/{Path(online['path']).name}"
-    return yaml.safe_dump(config, sort_keys=False)
+        raise ExportError(f"{name} mentions {word}, so the exported project would need the course: remove that "
+                          "dependency from the project, then export again.")
 
 
 def clean_environment() -> dict[str, str]:

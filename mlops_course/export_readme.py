@@ -14,7 +14,7 @@ import json
 import re
 from pathlib import Path
 
-#: Files and folders whose purpose no comment in them states.
+#: Files and folders whose purpose no comment in them states; folders shown as one row each.
 KNOWN = {
     "README.md": "This file.",
     ".gitignore": "What git leaves out: local runs (workspace/, .ci/), the dataset cache, caches and virtual "
@@ -24,25 +24,42 @@ KNOWN = {
                                        "store; paths relative to the feature repo.",
     "feature_repo/data/": "The feature sources (parquet), the Feast registry and the online store the service "
                           "tests read.",
+    "runbooks/": "What on-call does for each kind of monitoring alert (data quality, performance, drift).",
 }
+#: Folders shown as one row each: the row reads the folder's own description.
+FOLDERS = {"src/upi_kit": "src/upi_kit/__init__.py", "feature_repo/data": None, "runbooks": None}
 #: Parts of the system, each shown when the file that implements it is present.
 PARTS = [
-    ("train.py", "trains the fraud model, tracks every run and registers the model in **MLflow**, and "
-                 "promotes a challenger only if it saves more rupees than the champion"),
+    ("src/upi_fraud/train.py", "trains the fraud model, tracks every run and registers the model in **MLflow**, "
+                               "and promotes a challenger only if it saves more rupees than the champion"),
     ("feature_repo/feature_store.yaml", "computes behaviour features with a **Feast** feature store: offline for "
                                         "training, online for serving, the same definitions for both"),
-    ("service.py", "serves a decision per payment with **BentoML**, reading fresh features from the online store "
-                   "and logging every decision"),
-    (".github/workflows/ci.yml", "checks every change in **CI**: lint, data, feature, model and service tests"),
-    ("monitor.py", "judges each week of production with **Evidently**: drift, data quality and performance on "
-                   "the fraud reports known so far"),
-    ("ct.py", "retrains as of a date or a monitoring trigger and promotes only a better, tested model "
-              "(**continuous training**)"),
-    ("loop.py", "runs the **closed loop**: production, monitoring, retraining and back to production"),
+    ("src/upi_fraud/serving/service.py", "serves a decision per payment with **BentoML**, reading fresh features "
+                                         "from the online store and logging every decision"),
+    (".github/workflows/ci.yml", "checks every change in **CI**: lint, types, data, feature, model and service "
+                                 "tests"),
+    ("src/upi_fraud/monitoring/weekly.py", "judges each week of production with **Evidently**: drift, data quality "
+                                           "and performance on the fraud reports known so far"),
+    ("src/upi_fraud/ct/run.py", "retrains as of a date or a monitoring trigger and promotes only a better, tested "
+                                "model (**continuous training**)"),
+    ("src/upi_fraud/loop/run.py", "runs the **closed loop**: production, monitoring, retraining and back to "
+                                  "production"),
+]
+#: The console commands (pyproject.toml) and what each does, listed when its module is present.
+COMMANDS = [
+    ("src/upi_fraud/train.py", "upi-train --data-size ci --promote", "train, register and gate a model"),
+    ("src/upi_fraud/serving/calibration.py", "upi-calibrate --data-size ci", "set the champion's alert threshold"),
+    ("src/upi_fraud/serving/serve.py", "upi-serve --port 3000", "serve the model over HTTP on 127.0.0.1"),
+    ("src/upi_fraud/serving/replay.py", "upi-replay --from 2025-09-01 --to 2025-09-08 --bulk --data-size ci",
+     "score production payments through the same code as the service"),
+    ("src/upi_fraud/ct/cli.py", "upi-ct --as-of 2025-12-08 --data-size ci", "continuous training as of a date"),
+    ("src/upi_fraud/monitoring/cli.py", "upi-monitor --week 2025-09-08 --data-size ci",
+     "judge one IST week of logged payments (`upi-monitor calibrate` first)"),
+    ("src/upi_fraud/loop/cli.py", "upi-loop --data-size ci", "the closed loop over the production months"),
 ]
 
 
-#: loop/summary.json compares the loop with the model frozen at go-live, side by side (lab 07's loop.py).
+#: loop/summary.json compares the loop with the model frozen at go-live, side by side (lab 07's upi_fraud.loop.valuation).
 LOOP_SIDES = {"frozen": "Model frozen at go-live", "loop": "The loop"}
 
 
@@ -70,20 +87,18 @@ def first_line(path: Path) -> str:
 
 
 def _rows(dest: Path) -> list[tuple[str, str]]:
-    """(file, purpose) for every file of the export; the kit and the feature data are one row each."""
-    rows, folders = [], {"upi_kit": "upi_kit/", "feature_repo/data": "feature_repo/data/"}
+    """(file, purpose) for every file of the export; upi_kit, the feature data and the runbooks one row each."""
+    rows: list[tuple[str, str]] = []
     for path in sorted(dest.rglob("*"), key=lambda p: (len(p.relative_to(dest).parts) > 1, str(p))):
         rel = path.relative_to(dest).as_posix()
         if not path.is_file() or rel.startswith(".git/"):
             continue
-        folder = next((name for prefix, name in folders.items() if rel.startswith(prefix + "/")), None)
-        if folder:
-            if folder == "upi_kit/" and rel == "upi_kit/__init__.py":
-                rows.append((folder, first_line(path)))
-            elif folder == "feature_repo/data/" and not any(r == folder for r, _ in rows):
-                rows.append((folder, KNOWN[folder]))
-            continue
-        rows.append((rel, KNOWN.get(rel) or first_line(path)))
+        folder = next((prefix for prefix in FOLDERS if rel.startswith(prefix + "/")), None)
+        if folder is None:
+            rows.append((rel, KNOWN.get(rel) or first_line(path)))
+        elif not any(r == folder + "/" for r, _ in rows):
+            described = FOLDERS[folder]
+            rows.append((folder + "/", first_line(dest / described) if described else KNOWN[folder + "/"]))
     return rows
 
 
@@ -100,12 +115,12 @@ def _makefile_targets(dest: Path) -> set[str]:
 
 
 def _commands(dest: Path) -> list[str]:
-    """The commands section: only the targets and scripts this export has."""
+    """The commands section: only the targets and commands this export has."""
     targets, out = _makefile_targets(dest), ["## Commands", ""]
     described = [
-        ("ci", "`make ci`: what CI runs. Lint (ruff), the data and feature tests, training at the `ci` size on a "
-               "scratch registry in `.ci/` (a fresh CI runner has no registry either), then the model and "
-               "service tests against the model it just trained."),
+        ("ci", "`make ci`: what CI runs. Lint (ruff) and types (mypy), the data and feature tests, training at the "
+               "`ci` size on a scratch registry in `.ci/` (a fresh CI runner has no registry either), then the model "
+               "and service tests against the model it just trained."),
         ("test", "`make test`: every test, against the champion in the registry MLFLOW_TRACKING_URI names "
                  "(`DATA_SIZE=ci make test` for the small data)."),
         ("train", "`make train`: train and gate a model at `SIZE` (default `ci`) and set its threshold "
@@ -114,19 +129,15 @@ def _commands(dest: Path) -> list[str]:
                "monitoring trigger)."),
     ]
     out += [f"- {text}" for target, text in described if target in targets]
-    if (dest / "service.py").is_file():
-        out.append("- Serve: `INFERENCE_LOG=workspace/production/inference_log.db bentoml serve service:FraudService "
-                   "--host 127.0.0.1 --port 3000` (without INFERENCE_LOG the service logs beside the project "
-                   "folder, in `../production/`).")
-    if (dest / "monitor.py").is_file():
-        out.append("- Monitor: `python monitor.py --week 2025-09-08 --data-size ci` judges one IST week of the "
-                   "payments the service logged; it reads its policy and the log from `workspace/` "
-                   "(`python monitor.py --help` for calibration and ranges).")
-    if (dest / "loop.py").is_file():
-        out.append("- The closed loop: `python loop.py --help`.")
+    commands = [(command, what) for module, command, what in COMMANDS if (dest / module).is_file()]
+    if commands:
+        out += ["", "Installed (`pip install -e .`), the package gives these commands (each has `--help`); "
+                "uninstalled, run the same as `PYTHONPATH=src python -m <module>`:", "",
+                *(f"- `{command}`: {what}." for command, what in commands)]
     workflow = ".github/workflows/ci.yml"
     if (dest / workflow).is_file():
-        out += ["", f"The GitHub workflow is `{workflow}`: it runs `make ci` on every pull request."]
+        out += ["", f"The GitHub workflow `{workflow}` runs `make ci` on every pull request; "
+                "`.github/workflows/deliver.yml` trains and delivers on main, and runs continuous training."]
     return out + [""]
 
 
@@ -139,7 +150,7 @@ def _weeks(ws: Path) -> list[str]:
     rows = [(week, judged.get("status", "?"),
              ", ".join(sorted({r.get("check", "?") for r in judged.get("reasons", [])})) or None)
             for week, judged in sorted(weeks.items())]
-    return ["### Monitoring, week by week", "", "As judged by monitor.py in the course (`monitoring/weeks.json`).", "",
+    return ["### Monitoring, week by week", "", "As judged by upi-monitor in the course (`monitoring/weeks.json`).", "",
             *_table(("Week", "Status", "Checks behind the status"), rows), ""]
 
 
@@ -192,13 +203,15 @@ def readme(dest: Path, ws: Path) -> str:
              "A fraud detection project for UPI payments in India, built in the UPI Fraud MLOps Labs and exported "
              "as a standalone repository. The data is a synthetic year (2025) of UPI payments with fraud, generated "
              "deterministically by `upi_kit.data.load(size, seed)` and cached in `datasets/cache/`; runs write to "
-             "`workspace/` (both git-ignored).", ""]
+             "`workspace/` (both git-ignored). The code is the typed package `upi_fraud` in `src/`.", ""]
     if parts:
         lines += ["The project:", "", *(f"- {text};" for text in parts[:-1]), f"- {parts[-1]}.", ""]
     lines += ["## Files", "", *_table(("File", "What it does"), _rows(dest)), ""]
-    lines += ["## Set up", "", "```", "python -m venv .venv && . .venv/bin/activate && pip install -r requirements.txt",
-              "export MLFLOW_TRACKING_URI=sqlite:///$PWD/workspace/mlflow/mlflow.db  # the registry train.py writes to",
-              "```", "",
+    lines += ["## Set up", "", "```", "python -m venv .venv && . .venv/bin/activate",
+              "pip install -r requirements.txt && pip install --no-deps -e .   # the package and its commands",
+              "```", "", "Runs write to `workspace/` (`UPI_WORKSPACE` moves it): the MLflow registry "
+              "(`workspace/mlflow/mlflow.db`, or the server `MLFLOW_TRACKING_URI` names), the production record, "
+              "monitoring and the loop.", "",
               "The Feast registry names its parquet files by absolute path: after cloning to another folder, run "
               "`cd feature_repo && feast apply` once.", ""]
     return "\n".join(lines + _commands(dest) + _results(ws)).rstrip() + "\n"

@@ -1,10 +1,11 @@
 """How a learner's lab is generated from its solution notebook.
 
-solutions/ is the source of truth. A learner's lab is the solution with each
-block between `### BEGIN SOLUTION <id>` and `### END SOLUTION` replaced by a
-TODO and a stub that raises ExerciseNotDone, outputs cleared, and cells tagged
-`solution-only` dropped. Labs are never edited by hand: `build(check=True)`
-reports any lab that differs from what the build would write.
+solutions/ is the source of truth for notebooks, and project/ for the project's files. First, every
+exercise cell that writes a learner module (`%%writefile project/<path>`) is made the reference file's
+text, so a cell and its file never drift. Then a learner's lab is the solution with each block between
+`### BEGIN SOLUTION <id>` and `### END SOLUTION` replaced by a TODO and a stub that raises
+ExerciseNotDone, outputs cleared, and cells tagged `solution-only` dropped. Labs are never edited by
+hand: `build(check=True)` reports any lab (or exercise cell) that differs from what the build would write.
 """
 
 from __future__ import annotations
@@ -87,11 +88,59 @@ def make_lab(solution: dict[str, Any], name: str = "notebook") -> dict[str, Any]
     return nb
 
 
+WRITEFILE_PREFIX = "%%writefile project/"
+
+
+def _exercise_cell_problem(cell: dict[str, Any], reference: Path, check: bool, where: str) -> str | None:
+    """Make one %%writefile cell its reference file's text (or, with check, say that it differs)."""
+    first, _, body = notebooks.source(cell).partition("\n")
+    rel = first.removeprefix(WRITEFILE_PREFIX).strip()
+    file = reference / rel
+    if not file.is_file():
+        raise BuildError(f"{where} writes project/{rel}, which is not a file of the reference project: add "
+                         f"project/{rel} to the course, or write another path.")
+    text = file.read_text(encoding="utf-8")
+    if "### BEGIN SOLUTION" not in text:
+        raise BuildError(f"{where} writes project/{rel}, a given file: a lab copies given files (course.yml "
+                         "project_files) and never writes them.")
+    if body == text:
+        return None
+    if check:
+        return f"{where}: its cell for project/{rel} differs from the reference file"
+    cell["source"] = (first + "\n" + text).splitlines(keepends=True)
+    return None
+
+
+def sync_exercise_cells(root: Path | None = None, check: bool = False) -> list[str]:
+    """Make every `%%writefile project/...` cell of solutions/ the reference file's text (project/<path>).
+
+    A cell that writes a given file, or a file the reference lacks, is a BuildError. With check, returns the
+    cells that differ from their file; without, rewrites them in place and says which notebooks changed.
+    """
+    base = root or workspace.course_root()
+    problems: list[str] = []
+    for sol in sorted((base / "solutions").glob("*.ipynb")):
+        nb = notebooks.read(sol)
+        before = notebooks.dumps(nb)
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code" and notebooks.source(cell).startswith(WRITEFILE_PREFIX):
+                problem = _exercise_cell_problem(cell, base / "project", check, f"solutions/{sol.name}")
+                if problem:
+                    problems.append(problem)
+        if not check and notebooks.dumps(nb) != before:
+            notebooks.write(nb, sol)
+            problems.append(f"synced exercise cells of solutions/{sol.name} with project/")
+    return problems
+
+
 def build(root: Path | None = None, check: bool = False) -> list[str]:
-    """Write labs/ from solutions/ (or, with check, list labs that are stale or missing)."""
+    """Write labs/ from solutions/ (or, with check, list labs that are stale or missing).
+
+    The exercise cells are synced with the reference project first (sync_exercise_cells).
+    """
     base = root or workspace.course_root()
     sol_dir, lab_dir = base / "solutions", base / "labs"
-    problems: list[str] = []
+    problems: list[str] = sync_exercise_cells(base, check)
     expected = set()
     for sol in sorted(sol_dir.glob("*.ipynb")):
         expected.add(sol.name)

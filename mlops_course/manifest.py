@@ -44,6 +44,11 @@ class Lab(_Strict):
         default_factory=dict, description="Papermill parameters per size, e.g. {'ci': {'DATA_SIZE': 'ci'}}."
     )
     outputs: list[str] = []
+    project_files: list[str] = Field(
+        default_factory=list,
+        description="Given files of the reference project (project/) this lab copies into the workspace, as paths "
+                    "or globs relative to project/. Never a learner module: those are written by exercise cells.",
+    )
     ci_seconds: int | None = Field(
         default=None, gt=0, le=600,
         description="Time budget for one run at the ci size on a 2-core machine; the course tests stop a run at 3x this.",

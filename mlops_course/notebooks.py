@@ -124,17 +124,6 @@ def solution_code(exercise_id: str, root: Path | None = None) -> str:
     raise BuildError(f"no notebook in {folder} has a solution block for exercise {exercise_id}.")
 
 
-def written_file(notebook: str, filename: str, root: Path | None = None) -> str:
-    """The text a solution notebook writes into the learner's project with `%%writefile {PROJECT}/<filename>`
-    (or `{REPO}/<filename>`), so tests and benches run exactly the code a learner sees."""
-    nb = read((root or workspace.course_root()) / "solutions" / notebook)
-    for cell in nb["cells"]:
-        first, _, body = source(cell).partition("\n")
-        if first.startswith("%%writefile ") and first.endswith(f"/{filename}"):
-            return body
-    raise BuildError(f"solutions/{notebook} has no %%writefile cell for {filename}.")
-
-
 def printed_json(notebook: str, prefix: str, root: Path | None = None) -> dict[str, Any] | None:
     """The JSON a committed solution printed on a line starting with `prefix` (None if it printed none).
 

@@ -1,9 +1,9 @@
 """Lab 04's service, started for a test or a bench without touching the learner's production state.
 
-The learner's `workspace/project/service.py` runs as written, but against a copy of the online
-store restored to go-live and its own inference log, both in a temporary folder: a contract test
-that writes payments, or a bench that sends thousands, leaves the workspace's store and log as
-the labs left them. The registry (MLflow, Feast) is only read.
+The learner's service (workspace/project/src/upi_fraud/serving/service.py) runs as written, but
+against a copy of the online store restored to go-live and its own inference log, both in a
+temporary folder: a contract test that writes payments, or a bench that sends thousands, leaves
+the workspace's store and log as the labs left them. The registry (MLflow, Feast) is only read.
 """
 
 from __future__ import annotations
@@ -18,6 +18,8 @@ from .errors import CourseError
 from .services import Service
 
 SNAPSHOT = "production/online_store_go_live.db"
+SERVICE_FILE = "src/upi_fraud/serving/service.py"
+SERVICE = "upi_fraud.serving.service:FraudService"
 
 
 class SandboxError(CourseError):
@@ -29,7 +31,7 @@ def prepare(folder: Path) -> dict[str, str]:
     ws = workspace.root()
     snapshot = ws / SNAPSHOT
     config_path = workspace.feature_repo_dir() / "feature_store.yaml"
-    if not snapshot.is_file() or not (workspace.project_dir() / "service.py").is_file():
+    if not snapshot.is_file() or not (workspace.project_dir() / SERVICE_FILE).is_file():
         raise SandboxError("Lab 04 is not complete in this workspace: run it (or catch it up) first.")
     repo = folder / "feature_repo"
     repo.mkdir(parents=True, exist_ok=True)
@@ -43,7 +45,7 @@ def prepare(folder: Path) -> dict[str, str]:
 
 
 def fraud_service(folder: Path, port: int | None = None, timeout: float = 120.0) -> Service:
-    """The learner's service (`service:FraudService` in workspace/project) on a sandboxed store and log."""
+    """The learner's service (SERVICE, from workspace/project/src) on a sandboxed store and log."""
     env = prepare(Path(folder))
-    return launchers.bentoml_service("service:FraudService", cwd=workspace.project_dir(), name="fraud-service-sandbox",
+    return launchers.bentoml_service(SERVICE, cwd=workspace.project_dir() / "src", name="fraud-service-sandbox",
                                      port=port, timeout=timeout, env=env)

@@ -66,7 +66,7 @@ def folder(*parts: str) -> Path:
 
 
 def project_dir() -> Path:
-    """The learner's standalone project (train.py, feature repo, service, tests, CI)."""
+    """The learner's project: the upi_fraud package in src/, its Feast repo, tests and CI."""
     return folder("project")
 
 
@@ -153,14 +153,17 @@ def activate() -> Path:
 
 
 def enter() -> Path:
-    """Activate the workspace and make it the current folder (what every lab does first).
+    """Activate the workspace, make it the current folder, and put its project first on the path (every lab's first step).
 
-    With the workspace as the current folder, a lab writes `%%writefile project/train.py` and prints
-    paths as the learner sees them (`project/train.py`), not as a temporary folder of the machine that
-    recorded the notebook.
+    With the workspace as the current folder, a lab writes `%%writefile project/src/...` and prints paths as the
+    learner sees them (`project/...`), not as a temporary folder of the machine that recorded the notebook. The
+    project's package is imported from the workspace (project.importable), never installed.
     """
+    from .project import importable
+
     ws = activate()
     os.chdir(ws)
+    importable(ws)
     return ws
 
 

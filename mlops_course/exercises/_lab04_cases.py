@@ -5,7 +5,7 @@ from __future__ import annotations
 from upi_kit import story
 
 RUPEE = "\u20b9"
-MAX_AMOUNT_INR = 10_000_000  # ₹1 crore, as in request_schema.py
+MAX_AMOUNT_INR = 10_000_000  # ₹1 crore, as in upi_fraud.serving.contract (a test keeps them equal)
 
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-
 from upi_kit import story
 
 PARTIAL_WEEK = 0.5  # policy.py: a week with fewer rows than this share of the median week is partial
@@ -111,7 +110,7 @@ KIND_STATUS = {"data_quality": "INCIDENT", "performance": "RETRAIN", "drift": "W
 
 @dataclass(frozen=True)
 class Finding:
-    """policy.Finding, for a decide() whose module has none (a function written in the notebook)."""
+    """findings.Finding, for a decide() whose module has none (a function written in the notebook)."""
 
     kind: str
     check: str
@@ -122,7 +121,7 @@ class Finding:
         return KIND_STATUS[self.kind]
 
 
-FINDINGS = {  # name -> (kind, check, sentence), as monitor.findings() writes them
+FINDINGS = {  # name -> (kind, check, sentence), as upi_fraud.monitoring.checks writes them
     "unit": ("data_quality", "unit_fold", "amount_inr: app 5.7.0's median payment is ₹52,000, 104 times the "
              "reference's ₹500 (a unit change; the policy allows 3x)."),
     "missing": ("data_quality", "missing_share:device_os", "device_os: missing on 38% of app 5.6.0's payments (the "
@@ -162,7 +161,7 @@ def decide_cases() -> list[tuple[str, list[str]]]:
 
 # ---------------------------------------------------------------- 6.3
 
-WINDOW_DAYS = 28  # monitor.py: performance is judged on the payments of the last four weeks
+WINDOW_DAYS = 28  # upi_fraud.monitoring.config: performance is judged on the payments of the last four weeks
 COLUMNS = ["cases", "caught", "recall", "rupees", "rupees_caught"]
 AS_OF = pd.Timestamp("2025-10-06 00:00", tz=story.TIMEZONE)  # a Monday, 00:00 IST: 2025-10-05 18:30 UTC
 _D, _H = pd.Timedelta(days=1), pd.Timedelta(hours=1)
@@ -249,7 +248,7 @@ def performance_table(frauds: pd.DataFrame) -> pd.DataFrame:
 
 
 def production(as_of: pd.Timestamp = AS_OF) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The production record (monitor.py's columns) and the fraud reports of PAYMENTS, around `as_of`."""
+    """The production record (upi_fraud.monitoring.record's columns) and the fraud reports of PAYMENTS, around `as_of`."""
     at = as_of.tz_convert("UTC")
     n = len(PAYMENTS)
     record = pd.DataFrame({

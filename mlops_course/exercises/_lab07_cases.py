@@ -4,7 +4,7 @@
 carries a retrain trigger, challengers at each stage (failed gate, not shadowed, shadow failed, shadow well), a
 last change exactly at the window's end and one second short of it, another window_days, and judged_at and
 last_change in different time zones (their dates, or their clock faces without zones, give the other answer).
-Beside them, a replay of September to December 2025 driven by the right decision, as loop.py would run it.
+Beside them, a replay of September to December 2025 driven by the right decision, as the loop would run it.
 
 7.2's holder records every swap and every attribute set outside swap(), and its loader looks at what the holder
 serves while a version loads, so that loading after swapping, a placeholder, a second swap or a direct assignment
@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-
 from upi_kit import story
 
 ACTIONS = ("page", "promote", "drop", "shadow", "retrain", "wait", "none")
-WINDOW_DAYS = 28  # monitor.py: performance is judged on the payments of the last four weeks
+WINDOW_DAYS = 28  # upi_fraud.monitoring.config: performance is judged on the payments of the last four weeks
 IST = story.TIMEZONE
 _D, _S = pd.Timedelta(days=1), pd.Timedelta(seconds=1)
 JUDGED = pd.Timestamp("2025-10-13 00:00", tz=IST)  # the end of the IST week of Monday 6 October
@@ -32,36 +31,63 @@ JUDGED = pd.Timestamp("2025-10-13 00:00", tz=IST)  # the end of the IST week of 
 # ---------------------------------------------------------------- 7.1
 
 
-def decide(verdict: dict, challenger: dict | None, last_change: pd.Timestamp | None,
+@dataclass(frozen=True)
+class Verdict:
+    """A week's verdict as the loop passes it (project/src/upi_fraud/loop/state.py's WeekVerdict)."""
+
+    status: str
+    retrain: bool
+    judged_at: pd.Timestamp
+
+
+@dataclass(frozen=True)
+class Shadow:
+    """A challenger's shadow week (state.py's Shadow, the fields a decision may read)."""
+
+    ok: bool
+    payments: int = 41_250
+    agreement: float = 0.9912
+    alert_rate: float = 0.0104
+
+
+@dataclass
+class Challenger:
+    """The version waiting to go live (state.py's Challenger); shadow None until its shadow week is over."""
+
+    version: str
+    gate_passed: bool
+    shadow: Shadow | None = None
+
+
+def decide(verdict: Verdict, challenger: Challenger | None, last_change: pd.Timestamp | None,
            window_days: int = WINDOW_DAYS) -> str:
     """The right answer to 7.1: what the loop does once a week is judged."""
-    if verdict["status"] == "INCIDENT":
+    if verdict.status == "INCIDENT":
         return "page"
     if challenger is not None:
-        if not challenger["gate_passed"]:
+        if not challenger.gate_passed:
             return "drop"
-        if challenger["shadow"] is None:
+        if challenger.shadow is None:
             return "shadow"
-        return "promote" if challenger["shadow"]["ok"] else "drop"
-    if not verdict["retrain"]:
+        return "promote" if challenger.shadow.ok else "drop"
+    if not verdict.retrain:
         return "none"
-    too_soon = last_change is not None and verdict["judged_at"] - last_change < pd.Timedelta(days=window_days)
+    too_soon = last_change is not None and verdict.judged_at - last_change < pd.Timedelta(days=window_days)
     return "wait" if too_soon else "retrain"
 
 
-def verdict(status: str, retrain: bool | None = None, judged_at: pd.Timestamp = JUDGED) -> dict:
-    """A week's verdict as loop.py passes it (retrain defaults to what 6.2 gives for a week of that status)."""
-    return {"status": status, "retrain": status == "RETRAIN" if retrain is None else retrain, "judged_at": judged_at}
+def verdict(status: str, retrain: bool | None = None, judged_at: pd.Timestamp = JUDGED) -> Verdict:
+    """A week's verdict as the loop passes it (retrain defaults to what 6.2 gives for a week of that status)."""
+    return Verdict(status, status == "RETRAIN" if retrain is None else retrain, judged_at)
 
 
-def challenger(version: str, gate_passed: bool = True, shadow: bool | None = None) -> dict:
+def challenger(version: str, gate_passed: bool = True, shadow: bool | None = None) -> Challenger:
     """A challenger waiting to go live; shadow None until its shadow week is over."""
-    week = None if shadow is None else {"ok": shadow, "payments": 41_250, "agreement": 0.9912,
-                                         "alert_rate": 0.0104 if shadow else 0.0231}
-    return {"version": version, "gate_passed": gate_passed, "shadow": week}
+    week = None if shadow is None else Shadow(shadow, alert_rate=0.0104 if shadow else 0.0231)
+    return Challenger(version, gate_passed, week)
 
 
-def decide_cases() -> list[tuple[str, dict, dict | None, pd.Timestamp | None, dict]]:
+def decide_cases() -> list[tuple[str, Verdict, Challenger | None, pd.Timestamp | None, dict]]:
     """(what, verdict, challenger, last_change, keyword arguments) for 7.1."""
     utc_change = pd.Timestamp("2025-09-15 00:00", tz="UTC")  # 05:30 IST
     ist_change = pd.Timestamp("2025-09-15 05:00", tz=IST)  # 23:30 UTC the day before
@@ -131,29 +157,30 @@ SEASON_ACTIONS = ["none", "none", "none", "retrain", "promote", "wait", "wait", 
 
 
 def _judged_at(monday: str) -> pd.Timestamp:
-    """As loop.py gets it: monitor's ISO text (the week's end in IST) read back, a fixed +05:30 offset."""
+    """As the loop gets it: upi-monitor's ISO text (the week's end in IST) read back, a fixed +05:30 offset."""
     end = pd.Timestamp(monday, tz=IST) + 7 * _D
     return pd.Timestamp(end.isoformat())
 
 
-def season() -> list[tuple[str, dict, dict | None, pd.Timestamp | None, dict]]:
-    """The 18 weeks of Sep to Dec 2025 as loop.run_week sees them, the state driven by the right decision."""
-    state: dict[str, Any] = {"challenger": None, "last_change": None, "next": 4}
-    out = []
+def season() -> list[tuple[str, Verdict, Challenger | None, pd.Timestamp | None, dict]]:
+    """The 18 weeks of Sep to Dec 2025 as run.run_week (upi_fraud.loop) sees them, the state driven by the right
+    decision."""
+    pending: Challenger | None = None
+    last_change: pd.Timestamp | None = None
+    number, out = 4, []
     for monday, status, retrain, outcome in SEASON:
-        pending = state["challenger"]
-        if pending is not None and pending["gate_passed"] and pending["shadow"] is None:  # the shadow week runs
-            pending["shadow"] = challenger(pending["version"], shadow=outcome == "shadow ok")["shadow"]
-        week = {**verdict(status, retrain, _judged_at(monday)), "reasons": [], "week": monday}
+        if pending is not None and pending.gate_passed and pending.shadow is None:  # the shadow week ran
+            pending = challenger(pending.version, shadow=outcome == "shadow ok")
+        week = verdict(status, retrain, _judged_at(monday))
         out.append((f"the week of Monday {monday} ({status}) in a replay of September to December 2025", week,
-                    None if pending is None else {**pending}, state["last_change"], {}))
-        action = decide(week, pending, state["last_change"])
+                    pending, last_change, {}))
+        action = decide(week, pending, last_change)
         if action == "retrain":
-            state["challenger"] = challenger(str(state["next"])) if outcome == "gate passes" else None
-            state["next"] += 1
+            pending = challenger(str(number)) if outcome == "gate passes" else None
+            number += 1
         elif action in ("promote", "drop"):
-            state["challenger"] = None
-            state["last_change"] = week["judged_at"] if action == "promote" else state["last_change"]
+            last_change = week.judged_at if action == "promote" else last_change
+            pending = None
     return out
 
 

@@ -1,6 +1,6 @@
 """Checks for lab 01 (the problem and the data).
 
-Exercises 1.2 to 1.4 are files of the learner's project (timesplit.py, rules.py, rupees.py): each check
+Exercises 1.2 to 1.4 are files of the learner's project (timesplit.py, rules.py, alerts.py): each check
 runs the learner's function on a small crafted case where the usual mistakes give a different answer
 (UTC instead of IST days, a budget that rounds to nothing, ties, zero scores), names the mistake it sees,
 then compares with the course's reference (`mlops_course.periods`, `mlops_course.metrics`) on the lab's data.
@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from upi_kit import story
 
 from .. import metrics, periods

@@ -233,7 +233,7 @@ def promotion_gate(gate: Any, eval_digest: str, rows: int, champion_value: float
     for case in gate_cases(Evaluation, eval_digest, rows, float(champion_value)):
         _gate_case(gate.decide, *case)
     return ("A champion is replaced only by a model that saves more rupees than it, by the margin, on the same "
-            "data; train.py --promote uses your gate.")
+            "data; upi-train --promote uses your gate.")
 
 
 def _gate_case(decide: Callable, what: str, challenger: Any, champion: Any, margin: float, expected: Any,

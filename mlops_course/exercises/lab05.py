@@ -1,7 +1,7 @@
 """Checks for lab 05 (CI/CD for ML).
 
-5.1 to 5.3 are pieces of the project that CI runs: a data test (project/data_checks.py), a behavioural test of
-the model (project/behaviour.py) and the label cut of continuous training (project/ct.py). Each check runs the
+5.1 to 5.3 are pieces of the project that CI runs: a data test (upi_fraud/validation/units.py), a behavioural
+test of the model (validation/direction.py) and the label cut of continuous training (ct/labels.py). Each check runs the
 learner's code on crafted cases where the usual mistakes give another answer (one broken app version in four, a
 few huge payments, amounts /100, five rows, a constant model, hours in UTC, a fraud reported after the cut, a
 payment exactly at it) and names the mistake. 5.4 reads the pull-request workflow the learner wrote, validates it
@@ -18,12 +18,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from upi_kit import story
 
 from ..checks import Wrong, call_learner, exercise
 from . import _lab05_cases as cases
 from ._lab05_workflow import pull_request_job
+
+
+def module_file(name: str) -> str:
+    """Where a module of the learner's package lives, as the learner sees it: upi_fraud.ct.labels ->
+    project/src/upi_fraud/ct/labels.py."""
+    return "project/src/" + name.replace(".", "/") + ".py"
 
 
 def _learner_function(given: Any, attr: str) -> Any:
@@ -35,13 +40,13 @@ def _learner_function(given: Any, attr: str) -> Any:
     except ModuleNotFoundError as err:
         if err.name != given:
             raise Wrong(f"importing {given} failed: no module named {err.name}.") from None
-        raise Wrong(f"there is no module {given}: run the %%writefile cell that writes project/{given}.py.") from None
+        raise Wrong(f"there is no module {given}: run the %%writefile cell that writes {module_file(given)}.") from None
     except (NotImplementedError, Wrong):
         raise
     except Exception as err:  # the learner's file: report, don't crash
         raise Wrong(f"importing {given} raised {type(err).__name__}: {err}.") from None
     if not callable(getattr(module, attr, None)):
-        raise Wrong(f"{given}.py has no function {attr}: keep the name the exercise gives.")
+        raise Wrong(f"{module_file(given)} has no function {attr}: keep the name the exercise gives.")
     return getattr(module, attr)
 
 

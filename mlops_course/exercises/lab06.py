@@ -1,10 +1,10 @@
-"""Checks for lab 06 (monitoring).
+"""Checks for lab 06 (monitoring): 6.1 and 6.2, the alert policy (upi_fraud/monitoring/policy.py).
 
-6.1 and 6.2 are pieces of the alert policy (project/policy.py): a statistic's frozen threshold and a week's verdict;
-6.3, of project/monitor.py: recall on the fraud reports known at the end of a week. Each check runs the learner's
-code on crafted cases where the usual mistakes give another answer (a partial week holding the extreme, statuses
-whose text sorts the wrong way, an incident week with a retrain trigger, a report exactly at as_of, a payment
-reported twice) and names the mistake, then on data shaped like the lab's.
+6.1 is a statistic's frozen threshold, 6.2 a week's verdict; 6.3 (upi_fraud/monitoring/performance.py) is recall
+on the fraud reports known at the end of a week. Each check runs the learner's code on crafted cases where the
+usual mistakes give another answer (a partial week holding the extreme, statuses whose text sorts the wrong way,
+an incident week with a retrain trigger, a report exactly at as_of, a payment reported twice) and names the
+mistake, then on data shaped like the lab's.
 """
 
 from __future__ import annotations
@@ -136,12 +136,12 @@ def calibrate(calibrate: Any) -> str:
 
 
 def _finding_class(func: Any) -> Any:
-    """The learner module's Finding (its tables checked against the policy), or the course's copy."""
+    """The learner module's Finding (its tables checked against findings.py's), or the course's copy."""
     module = sys.modules.get(getattr(func, "__module__", None) or "")
     for table in ("KIND_STATUS", "SEVERITY"):
         theirs, policy = getattr(module, table, None), getattr(cases, table)
         if isinstance(theirs, dict) and theirs != policy:
-            raise Wrong(f"policy.py's {table} is {theirs}: keep the alert policy's table as given, {policy}.")
+            raise Wrong(f"policy.py's {table} is {theirs}: keep findings.py's table, {policy} (import it).")
     finding = getattr(module, "Finding", None)
     return finding if isinstance(finding, type) else cases.Finding
 

@@ -1,7 +1,7 @@
 """Checks for lab 07 (the closed loop).
 
-7.1 is the loop's weekly decision (project/loop.py's decide_week): page, promote, drop, shadow, retrain, wait or
-nothing; 7.2, one poll of the service's alias watcher (project/watcher.py's refresh): the hot swap. Each check runs
+7.1 is the loop's weekly decision (upi_fraud/loop/decision.py's decide_week): page, promote, drop, shadow, retrain, wait or
+nothing; 7.2, one poll of the service's alias watcher (upi_fraud/serving/swap.py's refresh): the hot swap. Each check runs
 the learner's code on crafted cases where the usual mistakes give another answer (an incident week that carries a
 retrain trigger, a challenger not shadowed yet, a change exactly a window ago, time zones mixed; a rollback,
 versions '9' and '10', a version that fails to load, a swap before the load) and names the mistake, then on data
@@ -43,21 +43,21 @@ def _action_mistake(out: Any) -> str | None:
     return f"decide_week returned {out!r}, which is not one of ACTIONS: {', '.join(ACTIONS)}"
 
 
-def _challenger_mistake(got: str, challenger: dict) -> str:
-    v, shadow = challenger["version"], challenger["shadow"]
+def _challenger_mistake(got: str, challenger: cases.Challenger) -> str:
+    v, shadow = challenger.version, challenger.shadow
     guesses = [
         (got in ("retrain", "wait", "none"),
          f"challenger version {v} is waiting: decide about it first (shadow, promote or drop); "
          + ("retraining now would make another challenger beside it" if got != "none"
             else "doing nothing leaves it waiting forever")),
-        (not challenger["gate_passed"],
+        (not challenger.gate_passed,
          f"challenger version {v} failed the gate (gate_passed is False): drop it; a model that lost to the "
          "champion on the holdout gets neither a shadow week nor promotion"),
         (shadow is None,
          f"challenger version {v} has not been shadowed yet (shadow is None): give it its shadow week first "
          "('shadow'); promote or drop only once its shadow week is over"),
-        (shadow is not None and not shadow["ok"],
-         f"challenger version {v}'s shadow week went wrong (shadow['ok'] is False): drop it; promoting it would "
+        (shadow is not None and not shadow.ok,
+         f"challenger version {v}'s shadow week went wrong (shadow.ok is False): drop it; promoting it would "
          "put a model live that failed beside the champion"),
         (True, f"challenger version {v} passed the gate and its shadow week went well: promote it"),
     ]
@@ -69,8 +69,8 @@ def _span(delta: pd.Timedelta) -> str:
     return f"{delta.days} days" if delta == pd.Timedelta(days=delta.days) else str(delta)
 
 
-def _window_mistake(got: str, want: str, verdict: dict, last_change: pd.Timestamp, window: int) -> str:
-    judged = verdict["judged_at"]
+def _window_mistake(got: str, want: str, verdict: cases.Verdict, last_change: pd.Timestamp, window: int) -> str:
+    judged = verdict.judged_at
     age = judged - last_change
     zones = judged.utcoffset() != last_change.utcoffset()
     guesses = [
@@ -94,15 +94,15 @@ def _window_mistake(got: str, want: str, verdict: dict, last_change: pd.Timestam
     return next(why for applies, why in guesses if applies)
 
 
-def _decision_mistake(got: str, want: str, verdict: dict, challenger: dict | None,
+def _decision_mistake(got: str, want: str, verdict: cases.Verdict, challenger: cases.Challenger | None,
                       last_change: pd.Timestamp | None, window: int) -> str:
     if want == "page":
         return _INCIDENT.get(got, f"it returns {got!r} in an INCIDENT week: an open incident pages on-call, "
                                   "whatever else the week holds (a trigger, a challenger)")
     if challenger is not None:
         return _challenger_mistake(got, challenger)
-    if not verdict["retrain"]:
-        return (f"retrain is False in this {verdict['status']} week: nothing asks for a new model (a WARN finding "
+    if not verdict.retrain:
+        return (f"retrain is False in this {verdict.status} week: nothing asks for a new model (a WARN finding "
                 "goes on the dashboard); the loop does nothing, 'none'")
     if got not in ("retrain", "wait"):
         return "retrain is True and no challenger waits: retrain, unless the window still holds the old model's decisions"
@@ -114,7 +114,7 @@ def _decision_mistake(got: str, want: str, verdict: dict, challenger: dict | Non
 
 def _decide_advice(err: Exception) -> str:
     text = str(err)
-    if isinstance(err, TypeError) and "NoneType" in text and "subscriptable" in text:
+    if isinstance(err, AttributeError) and "NoneType" in text:
         return " (challenger is None when none waits, and its shadow is None until its shadow week is over)"
     if isinstance(err, TypeError) and "NoneType" in text:
         return " (last_change is None when the live model never changed)"
@@ -130,7 +130,7 @@ def _decide_advice(err: Exception) -> str:
         "data is broken), then a challenger that waits (drop it, give it its shadow week, or promote it), then a "
         "retrain trigger, and otherwise nothing. A trigger that comes too soon after the live model changed is "
         "not news about the new model: wait.",
-        "Challenger and shadow may be None: test `is None` before you read their keys. judged_at and last_change "
+        "Challenger and shadow may be None: test `is None` before you read their attributes. judged_at and last_change "
         "are aware Timestamps, perhaps in different zones: subtract them as they are, and compare the Timedelta "
         "with `pd.Timedelta(days=window_days)`.",
         "The traps: an INCIDENT week may carry retrain=True and still only pages; a challenger that failed the "
@@ -145,7 +145,7 @@ def decide_week(decide_week: Any) -> str:
         given = copy.deepcopy((verdict, challenger, last_change))
         out = call_learner(func, "decide_week", verdict, challenger, last_change, advice=_decide_advice, **kwargs)
         if (verdict, challenger, last_change) != given:
-            raise Wrong(f"it changed the verdict or the challenger it was given: decide_week only decides; loop.py "
+            raise Wrong(f"it changed the verdict or the challenger it was given: decide_week only decides; the loop "
                         f"keeps the state. (On {what}.)")
         mistake = _action_mistake(out)
         if mistake:
