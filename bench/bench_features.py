@@ -1,38 +1,35 @@
 """Feature store figures: pipeline time, get_historical_features time, online lookup latency.
 
 Usage: .venv/bin/python bench/bench_features.py [--lookups 300]
-Uses lab 03's own feature_pipeline.py and definitions.py (taken from the solution
-notebook) in a throwaway feature repo; the dataset cache is the course's.
+Uses the reference project's feature pipeline (upi_fraud.feature_pipeline) and Feast
+definitions (project/feature_repo) in a throwaway copy of the repo; the dataset cache is the course's.
 Targets (issue): pipeline on default size < 30 s; online lookup p99 < 5 ms.
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
+import shutil
 import time
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-
-from mlops_course import notebooks, periods, workspace
 from upi_kit import data, story
 
+from mlops_course import periods, project, workspace
 
-def _feature_repo(tmp: Path) -> Path:
-    """Lab 03's pipeline and definitions, as the solution notebook writes them, in a throwaway repo."""
-    repo = tmp / "feature_repo"
-    (repo / "data").mkdir(parents=True)
-    (tmp / "feature_pipeline.py").write_text(notebooks.written_file("03_feature_store.ipynb", "feature_pipeline.py"))
-    (repo / "definitions.py").write_text(notebooks.written_file("03_feature_store.ipynb", "definitions.py"))
-    (repo / "feature_store.yaml").write_text(
-        f"project: upi_fraud\nprovider: local\nregistry: {repo}/data/registry.db\n"
-        f"online_store:\n  type: sqlite\n  path: {repo}/data/online_store.db\n"
-        "offline_store:\n  type: duckdb\nentity_key_serialization_version: 3\n")
-    sys.path[:0] = [str(tmp), str(repo)]
-    return repo
+
+def _project(tmp: Path) -> Path:
+    """The reference project in a throwaway folder: its package linked, its Feast repo copied (apply writes there)."""
+    reference = project.reference()
+    (tmp / "project").mkdir(parents=True)
+    (tmp / "project" / "src").symlink_to(reference / "src")
+    shutil.copytree(reference / "feature_repo", tmp / "project" / "feature_repo",
+                    ignore=shutil.ignore_patterns("__pycache__", "data"))
+    (tmp / "project" / "feature_repo" / "data").mkdir()
+    return tmp / "project"
 
 
 def bench_pipeline(feature_pipeline) -> None:
@@ -95,13 +92,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lookups", type=int, default=300)
     args = parser.parse_args()
-    with workspace.scratch("bench-features-") as ws:
-        repo = _feature_repo(ws)
-        import feature_pipeline
+    with workspace.scratch("bench-features-") as ws, project.imported(project=_project(ws)) as copy:
+        from upi_fraud import feature_pipeline
 
         bench_pipeline(feature_pipeline)
         warnings.filterwarnings("ignore")
-        store, tx = bench_store(feature_pipeline, repo)
+        store, tx = bench_store(feature_pipeline, copy / "feature_repo")
         bench_online(store, tx, args.lookups)
 
 

@@ -3,9 +3,9 @@
 Usage: .venv/bin/python bench/bench_serving.py [--requests 500] [--concurrent-requests 2000] [--threads 8]
                                                [--size ci|default]
 
-Runs the learner's `workspace/project/service.py` as it is, through `mlops_course.sandbox`: a
-temporary copy of the online store restored to go-live and its own inference log, so the
-workspace's store and log stay as the labs left them (the registries are only read). The
+Runs the learner's service (workspace/project/src/upi_fraud/serving/service.py) as it is, through
+`mlops_course.sandbox`: a temporary copy of the online store restored to go-live and its own inference
+log, so the workspace's store and log stay as the labs left them (the registries are only read). The
 workspace is yours if lab 04 is complete there; otherwise, or with --size, a scratch workspace
 caught up to lab 04 at that size (default ~8 min, ci ~3 min), removed afterwards.
 
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 import threading
 import time
@@ -40,10 +39,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import requests
+from upi_kit import data
 
-from mlops_course import catchup, sandbox, services, workspace
+from mlops_course import catchup, project, sandbox, services, workspace
 from mlops_course.manifest import LAB_SIZES
-from upi_kit import data, story
 
 LAB = "04-model-serving"
 WARMUP = 20
@@ -217,11 +216,10 @@ class Figures:
             print(f"{name:<48} {shown} {unit:<3}  {aim:<14} {verdict}")
 
 
-def _payments(replay, size: str, n: int, m: int) -> dict[str, list[dict]]:
+def _payments(replay, dates, size: str, n: int, m: int) -> dict[str, list[dict]]:
     """Production payments from go-live, in time order, split into distinct runs, one per phase."""
     tx = data.load(size, seed=42).transactions
-    live = replay.payments_between(tx, replay.ist_day(story.GO_LIVE.isoformat()),
-                                   tx["event_timestamp"].max() + pd.Timedelta(seconds=1))
+    live = replay.payments_between(tx, dates.GO_LIVE, tx["event_timestamp"].max() + pd.Timedelta(seconds=1))
     sizes = {"warm1": WARMUP, "seq": n, "warm8": WARMUP, "conc": m, "warm_batch": WARMUP, "batch": BATCH}
     need = sum(sizes.values())
     if len(live) < need:
@@ -236,20 +234,19 @@ def _payments(replay, size: str, n: int, m: int) -> dict[str, list[dict]]:
 
 
 def run(ws: Path, size: str, args: argparse.Namespace) -> Figures:
-    sys.path.insert(0, str(ws / "project"))
-    import replay
-    import request_schema
-    import scoring
+    with project.imported(ws):
+        from upi_fraud import dates
+        from upi_fraud.serving import replay, request_schema, scoring
 
-    _quiet()
-    pay = _payments(replay, size, args.requests, args.concurrent_requests)
-    figures, cwd = Figures(), Path.cwd()
-    with tempfile.TemporaryDirectory(prefix="bench-serving-sandbox-") as tmp:
-        os.chdir(tmp)  # a library that writes to the current folder writes here, not into the checkout
-        try:
-            _sandboxed(Path(tmp), scoring, request_schema, pay, args.threads, figures)
-        finally:
-            os.chdir(cwd)
+        _quiet()
+        pay = _payments(replay, dates, size, args.requests, args.concurrent_requests)
+        figures, cwd = Figures(), Path.cwd()
+        with tempfile.TemporaryDirectory(prefix="bench-serving-sandbox-") as tmp:
+            os.chdir(tmp)  # a library that writes to the current folder writes here, not into the checkout
+            try:
+                _sandboxed(Path(tmp), scoring, request_schema, pay, args.threads, figures)
+            finally:
+                os.chdir(cwd)
     return figures
 
 

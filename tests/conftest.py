@@ -31,6 +31,7 @@ _FOLDER_MARKERS = {"unit": "unit", "integration": "integration", "course": "cour
 # telemetry off, and (outside tools/offline.py) the socket guard for child processes.
 _SESSION_WS = Path(tempfile.mkdtemp(prefix="mlops-tests-"))
 os.environ["MLOPS_WORKSPACE"] = str(_SESSION_WS / "default-workspace")
+os.environ["UPI_WORKSPACE"] = os.environ["MLOPS_WORKSPACE"]  # the reference project's modules write there too
 os.environ.update(TELEMETRY_OFF)
 if os.environ.get("MLOPS_OFFLINE_GUARD") != "1":
     os.environ["MLOPS_OFFLINE_GUARD"] = "1"

@@ -190,9 +190,9 @@ def test_the_bentoml_api_page_lists_score_and_loads_nothing_from_the_internet(pa
 
 
 def test_the_evidently_ui_shows_the_monitoring_project_and_its_panels(page):
-    source = (workspace.project_dir() / "monitor.py").read_text()
-    project = re.search(r'PROJECT_NAME = "([^"]+)"', source).group(1)
-    panels = re.findall(r'line\("([^"]+)"', source)
+    monitoring = workspace.project_dir() / "src" / "upi_fraud" / "monitoring"
+    project = re.search(r'PROJECT_NAME = "([^"]+)"', (monitoring / "config.py").read_text()).group(1)
+    panels = re.findall(r'line\("([^"]+)"', (monitoring / "dashboard.py").read_text())
     assert project and len(panels) >= 3
     with launchers.evidently_ui(workspace.folder("monitoring") / "evidently") as ui:
         page.goto(ui.url + "/")

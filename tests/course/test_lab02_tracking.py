@@ -1,4 +1,4 @@
-"""What lab 02 leaves behind, read back from the course workspace: runs, the registry, train.py and its gate."""
+"""What lab 02 leaves behind, read back from the course workspace: runs, the registry, upi-train and its gate."""
 
 from __future__ import annotations
 
@@ -7,10 +7,12 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from chain import completed_lab
 
+from mlops_course import project as course_project
 from mlops_course import workspace
 
 LAB = "tags.lab = '02-experiment-tracking'"
@@ -28,14 +30,11 @@ def lab02_store(course_ws):
 
 @pytest.fixture(scope="module")
 def project(lab02_store):
-    """The learner's project modules (lab 01's and lab 02's), importable for the test."""
-    sys.path.insert(0, str(workspace.project_dir()))
-    try:
-        import features
+    """The learner's project modules (lab 01's and lab 02's), imported from the workspace for the test."""
+    with course_project.imported():
+        from upi_fraud import features, timesplit
 
-        yield features
-    finally:
-        sys.path.remove(str(workspace.project_dir()))
+        yield {"features": features, "timesplit": timesplit}
 
 
 def test_lab02_tracking_store_has_the_experiment_and_rupee_runs(lab02_store):
@@ -69,7 +68,7 @@ def test_lab02_reports_the_test_month_only_for_chosen_models(lab02_store):
     from mlflow import MlflowClient
 
     runs = mlflow.search_runs(experiment_names=["upi-fraud"], filter_string=LAB)  # lab 03's runs are its own business
-    runs = pd.concat([runs, mlflow.search_runs(experiment_names=["upi-fraud"], filter_string="tags.source = 'train.py'")])
+    runs = pd.concat([runs, mlflow.search_runs(experiment_names=["upi-fraud"], filter_string="tags.source = 'upi-train'")])
     registered = {mv.run_id for mv in MlflowClient().search_model_versions(f"name = '{MODEL}'")}
     with_test = set(runs.loc[runs.filter(like="metrics.test_").notna().any(axis=1), "run_id"])
     assert with_test, "the champion's test month is reported"
@@ -79,7 +78,6 @@ def test_lab02_reports_the_test_month_only_for_chosen_models(lab02_store):
 def test_lab02_champion_is_the_best_version_on_its_frame_and_loads_with_its_feature_set(lab02_store, project):
     import mlflow
     from mlflow import MlflowClient
-
     from upi_kit import data
 
     client = MlflowClient()
@@ -90,8 +88,8 @@ def test_lab02_champion_is_the_best_version_on_its_frame_and_loads_with_its_feat
     assert client.get_run(champ.run_id).data.metrics["valid_net_value_inr"] == best, "the alias must point to the best"
     model = mlflow.pyfunc.load_model(f"models:/{MODEL}@champion")
     upi = data.load(lab02_store["DATA_SIZE"])
-    _, _, test = project.split_by_time(upi.transactions)
-    X = project.model_inputs(upi, champ.tags["feature_set"]).loc[test.index[:50]]
+    _, _, test = project["timesplit"].split_by_time(upi.transactions)
+    X = project["features"].model_inputs(upi, champ.tags["feature_set"]).loc[test.index[:50]]
     assert list(X.columns) == champ.tags["features"].split(",")
     proba = model.predict(X)
     assert proba.shape == (50, 2) and ((proba >= 0) & (proba <= 1)).all()
@@ -99,9 +97,9 @@ def test_lab02_champion_is_the_best_version_on_its_frame_and_loads_with_its_feat
 
 def test_lab02_logged_dataset_digest_matches_the_generated_data(lab02_store):
     from mlflow import MlflowClient
+    from upi_kit import data
 
     from mlops_course import periods
-    from upi_kit import data
 
     upi = data.load(lab02_store["DATA_SIZE"], seed=42)
     expected = data.dataset_digest(periods.reference_split(upi.transactions)["train"])
@@ -116,44 +114,47 @@ def test_lab02_logged_dataset_digest_matches_the_generated_data(lab02_store):
     assert '"is_fraud_known"' in training[0].schema, "training uses the labels known at the cutoff"
 
 
-def run_train_py(*args, timeout=600, script=None):
-    script = script or workspace.project_dir() / "train.py"
-    assert script.exists(), "lab 02 writes project/train.py"
-    return subprocess.run([sys.executable, str(script), *args], capture_output=True, text=True, timeout=timeout,
-                          cwd=str(workspace.root()), env={**os.environ, **workspace.environment()})
+def run_upi_train(*args, timeout=600, project=None):
+    """`python -m upi_fraud.train ARGS` (what `upi-train` runs) from the workspace's project, or another copy."""
+    env = {**os.environ, **workspace.environment()}
+    if project is not None:
+        env["PYTHONPATH"] = str(project / "src")
+    assert (Path(env["PYTHONPATH"].split(os.pathsep)[0]) / "upi_fraud" / "train.py").exists(), "lab 02 gives train.py"
+    return subprocess.run([sys.executable, "-m", "upi_fraud.train", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=str(workspace.root()), env=env)
 
 
-def test_train_py_help_and_bad_arguments(lab02_store):
-    res = run_train_py("--help")
+def test_upi_train_help_and_bad_arguments(lab02_store):
+    res = run_upi_train("--help")
     assert res.returncode == 0 and "--data-size" in res.stdout and "--promote" in res.stdout
     assert "--features {v1,v2}" in res.stdout and "--margin-inr" in res.stdout
-    res = run_train_py("--max-iter", "-3")
+    res = run_upi_train("--max-iter", "-3")
     assert res.returncode == 2
     assert "argument --max-iter: must be a positive int, got '-3'" in res.stderr
-    res = run_train_py("--data-size", "huge")
+    res = run_upi_train("--data-size", "huge")
     assert res.returncode == 2 and "invalid choice: 'huge'" in res.stderr
-    res = run_train_py("--features", "v3")
+    res = run_upi_train("--features", "v3")
     assert res.returncode == 2 and "invalid choice: 'v3'" in res.stderr
-    res = run_train_py("--margin-inr", "-1")
+    res = run_upi_train("--margin-inr", "-1")
     assert res.returncode == 2 and "must be a non-negative float, got '-1'" in res.stderr
 
 
-def test_train_py_v2_without_lab_03_says_what_it_needs(lab02_store, tmp_path):
+def test_upi_train_v2_without_lab_03_says_what_it_needs(lab02_store, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(workspace.project_dir(), project, ignore=shutil.ignore_patterns(
         "__pycache__", "feature_repo", "feature_pipeline.py"))
-    res = run_train_py("--features", "v2", script=project / "train.py")
+    res = run_upi_train("--features", "v2", project=project)
     assert res.returncode == 2
-    assert "--features v2 needs lab 03's project/feature_pipeline.py" in res.stderr
+    assert "--features v2 needs lab 03's feature_pipeline.py in the project" in res.stderr
 
 
-def test_train_py_registers_a_new_version_from_a_shell(lab02_store):
+def test_upi_train_registers_a_new_version_from_a_shell(lab02_store):
     from mlflow import MlflowClient
 
     client = MlflowClient()
     before = len(client.search_model_versions(f"name = '{MODEL}'"))
     champion_before = client.get_model_version_by_alias(MODEL, "champion").version
-    res = run_train_py("--data-size", lab02_store["DATA_SIZE"], "--max-iter", "20", "--promote")
+    res = run_upi_train("--data-size", lab02_store["DATA_SIZE"], "--max-iter", "20", "--promote")
     assert res.returncode == 0, res.stderr[-3000:]
     assert f"registered {MODEL} version {before + 1}" in res.stdout
     versions = client.search_model_versions(f"name = '{MODEL}'")
@@ -173,18 +174,18 @@ def test_the_gate_rescores_a_ci_champion_on_a_default_size_challengers_frame(lab
     """Champion recorded at ci (20k payments), challenger trained at default (300k): like is compared with like."""
     import mlflow
     from mlflow import MlflowClient
+    from upi_kit import data
 
     from mlops_course import periods
-    from upi_kit import data
 
     shutil.copytree(workspace.project_dir(), tmp_path / "workspace" / "project",
                     ignore=shutil.ignore_patterns("__pycache__", "feature_repo"))
     before = mlflow.get_tracking_uri()
     try:
         with workspace.using(tmp_path / "workspace"):
-            res = run_train_py("--data-size", "ci", "--max-iter", "20", "--promote")
+            res = run_upi_train("--data-size", "ci", "--max-iter", "20", "--promote")
             assert res.returncode == 0 and "promoted version 1: no champion yet" in res.stdout, res.stderr[-3000:]
-            res = run_train_py("--data-size", "default", "--max-iter", "20", "--promote")
+            res = run_upi_train("--data-size", "default", "--max-iter", "20", "--promote")
             assert res.returncode == 0, res.stderr[-3000:]
             assert "registered upi-fraud-detector version 2" in res.stdout
             mlflow.set_tracking_uri(workspace.mlflow_tracking_uri())

@@ -34,13 +34,13 @@ def registry(feature_store):
     return MlflowClient()
 
 
-def test_lab03_the_applied_views_are_the_ones_of_the_learners_definitions_file(feature_store):
+def test_lab03_the_applied_views_are_the_ones_of_the_learners_files(feature_store):
     store, _ = feature_store
     payee = store.get_feature_view("payee_recent")
     assert payee.ttl.total_seconds() == 86_400
     assert {f.name for f in payee.features} == {"payee_recent_ts", "payee_recent_payer"}
     applied = store.get_on_demand_feature_view("behaviour").feature_transformation.udf_string
-    assert applied.strip() and applied.strip() in (workspace.feature_repo_dir() / "definitions.py").read_text()
+    assert applied.strip() and applied.strip() in (workspace.feature_repo_dir() / "on_demand.py").read_text()
 
 
 def test_lab03_online_values_equal_offline_values_for_a_sample(feature_store):
@@ -48,7 +48,6 @@ def test_lab03_online_values_equal_offline_values_for_a_sample(feature_store):
     go-live snapshot when it moves the live store on)."""
     import numpy as np
     import pandas as pd
-
     from upi_kit import data, story
 
     store, params = feature_store

@@ -1,6 +1,6 @@
-"""Contract tests of the learner's lab 04 service, as the solution notebook wrote it into the workspace.
+"""Contract tests of the learner's lab 04 service, as the solution notebook left it in the workspace.
 
-The service runs from `workspace/project` on a sandbox (mlops_course.sandbox): a copy of the online store
+The service runs from `workspace/project/src` on a sandbox (mlops_course.sandbox): a copy of the online store
 restored to go-live and its own inference log, so these tests write payments without moving the course
 workspace's production state. The tests run in file order; fuzzing, which sends junk, runs last but one,
 and the last test stops the service and checks that nothing of it is left.
@@ -19,9 +19,10 @@ import pandas as pd
 import pytest
 import requests
 from chain import completed_lab
-
-from mlops_course import sandbox, services, workspace
 from upi_kit import data
+
+from mlops_course import project as course_project
+from mlops_course import sandbox, services
 
 DOCUMENTED = {"txn_id", "score", "alert", "decision", "threshold", "model_version", "feature_set", "reasons", "features"}
 
@@ -29,12 +30,15 @@ DOCUMENTED = {"txn_id", "score", "alert", "decision", "threshold", "model_versio
 @pytest.fixture(scope="module")
 def project(course_ws):
     lab = completed_lab(course_ws, "04-model-serving")
-    sys.path[:0] = [str(workspace.project_dir()), str(workspace.feature_repo_dir())]
-    import replay
+    with course_project.imported():
+        from upi_fraud import dates, feature_pipeline, features
+        from upi_fraud.serving import freshness, replay
 
-    upi = data.load(lab.params("ci")["DATA_SIZE"])
-    production = replay.payments_between(upi.transactions, replay.GO_LIVE, replay.ist_day("2025-12-31"))
-    return {"replay": replay, "upi": upi, "tx": upi.transactions, "requests": replay.as_requests(production)}
+        upi = data.load(lab.params("ci")["DATA_SIZE"])
+        production = replay.payments_between(upi.transactions, dates.GO_LIVE, dates.day_start("2025-12-31"))
+        yield {"replay": replay, "features": features, "feature_pipeline": feature_pipeline, "freshness": freshness,
+               "upi": upi,
+               "tx": upi.transactions, "requests": replay.as_requests(production)}
 
 
 @pytest.fixture(scope="module")
@@ -149,9 +153,7 @@ def test_lab04_a_batch_answers_as_the_same_payments_one_by_one(project, live):
 def test_lab04_served_features_equal_the_point_in_time_pipeline_after_writes(project, live):
     """Replay the first production days with writes; the features the service serves at each sampled moment
     equal lab 03's pipeline computed from the raw payments (an independent path, not the same store)."""
-    import feature_pipeline
-    import features
-
+    features, feature_pipeline = project["features"], project["feature_pipeline"]
     tx, day = project["tx"], project["requests"][:150]
     probe = {r["txn_id"] for r in day[::3]}
     answers = project["replay"].replay_http(live["url"], day, probe=probe, progress=False)
@@ -218,6 +220,31 @@ def test_lab04_two_payments_of_one_customer_at_once_both_land_and_a_retry_lands_
     stamp = pd.Timestamp(a["event_timestamp"]).timestamp()
     assert times.count(stamp) == 1 and times.count(stamp + 1) == 1, times
     assert len(_logged(live, ["TESTCONC-A", "TESTCONC-B"])) == 2
+
+
+def test_lab04_the_write_behind_keeps_bounded_statistics_and_counts_a_wait_that_timed_out(project, tmp_path):
+    """In-process, on a sandboxed go-live copy of the store: a long-running writer keeps only its recent lags, and a
+    read-your-writes wait that times out returns False and is counted, never silent."""
+    from feast import FeatureStore
+
+    freshness = project["freshness"]
+    store = FeatureStore(repo_path=sandbox.prepare(tmp_path)["FEATURE_REPO"])
+    writer = freshness.FreshWriter(store, keep_lags=5, keep_errors=2)
+    stuck = ("customer", "C-A-WRITE-THAT-NEVER-LANDS")
+    try:
+        for payment in project["tx"].sort_values("event_timestamp").iloc[-40:].itertuples():
+            writer.submit([freshness.Event(str(payment.txn_id), payment.customer_id, payment.payee_id,
+                                           payment.event_timestamp.timestamp(), payment.amount_inr)])
+        assert writer.flush(timeout=60)
+        assert writer.stats()["written"] == 40 and len(writer.lags_ms) == 5 and writer.stats()["failed"] == 0
+        with writer.done:
+            writer.pending[stuck] += 1  # as if its write sat in the queue
+        assert writer.wait_clear([stuck], timeout=0.05) is False
+        assert writer.stats()["stale_reads"] == 1
+    finally:
+        with writer.done:
+            writer.pending.pop(stuck, None)
+        writer.close()
 
 
 def test_lab04_schemathesis_finds_no_server_error(live, tmp_path):

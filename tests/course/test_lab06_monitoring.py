@@ -1,4 +1,4 @@
-"""The learner's lab 06 monitoring, as the solution notebook left it: the recorded weeks, monitor.py from a shell,
+"""The learner's lab 06 monitoring, as the solution notebook left it: the recorded weeks, upi-monitor from a shell,
 the retraining trigger and the Evidently UI.
 
 Each test works on the workspace the course chain left (caught up here if run alone), at the `ci` size. At that size
@@ -19,9 +19,9 @@ from pathlib import Path
 import psutil
 import pytest
 from chain import completed_lab
+from upi_kit import story
 
 from mlops_course import launchers, services, workspace
-from upi_kit import story
 
 INCIDENT_WEEKS = {str(story.PAISE_INCIDENT.start): {"unit_fold", "out_of_range_share"},
                   str(story.NULL_OS_INCIDENT.start): {"missing_share:device_os"}}
@@ -40,9 +40,10 @@ def weeks(lab):
     return json.loads((lab["monitoring"] / "weeks.json").read_text())
 
 
-def _monitor(lab, *args):
-    return subprocess.run([sys.executable, "monitor.py", *args, "--data-size", lab["size"]], cwd=lab["project"],
-                          env=lab["env"], capture_output=True, text=True, timeout=300)
+def _monitor(lab, *args, env=None):
+    """`upi-monitor ARGS` (python -m upi_fraud.monitoring) from the workspace's project."""
+    return subprocess.run([sys.executable, "-m", "upi_fraud.monitoring", *args, "--data-size", lab["size"]],
+                          cwd=lab["project"], env=env or lab["env"], capture_output=True, text=True, timeout=300)
 
 
 def test_lab06_every_production_week_was_judged_once(weeks):
@@ -105,24 +106,28 @@ def test_lab06_bad_input_gets_one_sentence_that_says_what_to_do(lab, args, says)
 def test_lab06_without_a_frozen_policy_monitor_says_to_calibrate(lab, tmp_path):
     copy = tmp_path / "project"
     shutil.copytree(lab["project"], copy, ignore=shutil.ignore_patterns("__pycache__", ".ci", "feature_repo"))
-    env = {**lab["env"], "MLOPS_WORKSPACE": str(tmp_path / "empty-workspace")}
-    done = subprocess.run([sys.executable, "monitor.py", "--week", "2025-09-08", "--data-size", lab["size"]],
-                          cwd=copy, env=env, capture_output=True, text=True, timeout=300)
-    assert done.returncode == 2 and "run `python monitor.py calibrate` first" in done.stderr, done.stderr[-2000:]
+    env = {**lab["env"], "UPI_WORKSPACE": str(tmp_path / "empty-workspace"), "PYTHONPATH": str(copy / "src")}
+    done = _monitor(lab, "--week", "2025-09-08", env=env)
+    assert done.returncode == 2, done.stderr[-2000:]
+    assert "run `python -m upi_fraud.monitoring calibrate` first" in done.stderr, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
 
 
 def test_lab06_a_retrain_verdict_writes_a_trigger_that_continuous_training_accepts(lab, tmp_path):
     """At `ci` size no week says RETRAIN; a policy with an unreachable recall floor makes one (the week of 24 November
     has 16 reported frauds in its window at that size), judged into a temporary folder."""
     code = f"""
-import json, sys
-sys.path.insert(0, {str(lab["project"])!r})
-import monitor, trigger
+import json
+from pathlib import Path
+from upi_fraud.ct import trigger
+from upi_fraud.dates import monday
+from upi_fraud.monitoring import weekly
 from upi_kit import data
-mon = monitor.Monitor.load(data.load({lab["size"]!r}, seed=42))
+mon = weekly.Monitor.load(data.load({lab["size"]!r}, seed=42))
 mon.policy["thresholds"] = {{**mon.policy["thresholds"], "recall:all": 1.01}}
-rows = monitor.run_weeks(mon, ["2025-11-24"], out={str(tmp_path / "monitoring")!r}, html=False,
-                        triggers_dir={str(tmp_path / "triggers")!r})
+tmp = Path({str(tmp_path)!r})
+out = weekly.Outputs(tmp / "monitoring", tmp / "reports", tmp / "triggers")
+rows = weekly.run_weeks(mon, [monday("2025-11-24")], out=out, html=False)
 path = rows[0]["trigger"]
 record = trigger.read(path)
 print(json.dumps({{"status": rows[0]["status"], "retrain": rows[0]["retrain"], "reason": record.reason,

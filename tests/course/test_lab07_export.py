@@ -1,10 +1,11 @@
 """The capstone's export (lab 07): the learner's project leaves the course and passes its own CI without it.
 
 The export of the chain's workspace goes to a temporary folder; `make ci SIZE=ci` then runs there from a shell
-as on a machine without the course: no MLOPS_ variable, no registry or Bento store of the course's workspace,
-and `import mlops_course` fails (a folder first on PYTHONPATH shadows the package with one that raises). The
-repository must be the one commit the export made, its workflow valid for GitHub, and the CI run must leave
-nothing git would pick up.
+as on a machine without the course: no MLOPS_ or UPI_ variable, no registry or Bento store of the course's
+workspace, no workspace project on PYTHONPATH, and `import mlops_course` fails (a folder first on PYTHONPATH
+shadows the package with one that raises). The repository must be the one commit the export made, its workflow
+valid for GitHub, and the CI run must leave nothing git would pick up. `pip install -e .` in a fresh virtual
+environment gives the project's console commands.
 """
 
 from __future__ import annotations
@@ -31,9 +32,12 @@ def standalone_env(folder: Path) -> dict[str, str]:
     blocker = folder / "mlops_course"
     blocker.mkdir(parents=True, exist_ok=True)
     (blocker / "__init__.py").write_text(BLOCKER)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("MLOPS_") and k not in COURSE_VARIABLES}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("MLOPS_", "UPI_")) and k not in COURSE_VARIABLES}
+    paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep)
+             if p and Path(p).parts[-2:] != ("project", "src")]  # the course workspace's project: not on a fresh machine
     return {**env, **TELEMETRY_OFF, "FEAST_USAGE": "False",
-            "PYTHONPATH": os.pathsep.join(filter(None, [str(folder), os.environ.get("PYTHONPATH")])),
+            "PYTHONPATH": os.pathsep.join([str(folder), *paths]),
             "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"}
 
 
@@ -100,3 +104,51 @@ def test_lab07_the_ci_run_leaves_nothing_for_git(exported, ci_run):
 
 def test_lab07_no_exported_file_names_the_course(exported, ci_run):
     assert mentions_of_the_course(exported.dest) == []
+
+
+def test_lab07_pip_install_e_gives_the_console_commands(exported, tmp_path):
+    """A fresh virtual environment (the stack reached through a .pth file, so nothing is downloaded): `pip install
+    --no-deps --no-build-isolation -e .` installs the package and its upi-* commands, which run from any folder."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
+    site = next(venv.glob("lib/python3*/site-packages"))
+    stack = next(p for p in sys.path if p.endswith("site-packages") and Path(p, "pip").is_dir())
+    (site / "course_stack.pth").write_text(stack + "\n")
+    env = standalone_env(tmp_path / "no-course")
+    env.pop("PYTHONPATH")
+    python = venv / "bin" / "python"
+    done = subprocess.run([str(python), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-index",
+                           "-e", str(exported.dest)], env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
+    for command in ("upi-train", "upi-serve", "upi-ct", "upi-monitor", "upi-loop"):
+        helped = subprocess.run([str(venv / "bin" / command), "--help"], cwd=tmp_path, env=env,
+                                capture_output=True, text=True, timeout=120)
+        assert helped.returncode == 0 and f"usage: {command}" in helped.stdout, (command, helped.stderr[-2000:])
+    where = subprocess.run([str(python), "-c", "import upi_fraud; print(upi_fraud.__file__)"], cwd=tmp_path, env=env,
+                           capture_output=True, text=True, timeout=60)
+    assert Path(where.stdout.strip()).is_relative_to(exported.dest / "src"), where.stdout + where.stderr
+
+
+def test_lab07_the_exported_kit_is_the_courses_byte_for_byte(exported):
+    """upi_kit is copied, never rewritten: the export holds the package the course itself imports."""
+    from mlops_course import project
+
+    kit = project.reference() / "src" / "upi_kit"
+    ours = {p.relative_to(kit): p.read_bytes() for p in kit.rglob("*.py")}
+    theirs = {p.relative_to(exported.dest / "src" / "upi_kit"): p.read_bytes()
+              for p in (exported.dest / "src" / "upi_kit").rglob("*.py")}
+    assert ours and theirs == ours
+
+
+def test_lab07_the_exported_package_keeps_the_size_limits(exported):
+    """Modules at most 400 lines, functions at most 60 (tests/unit/test_code_shape.py's bar), on what was exported."""
+    import ast
+
+    long = []
+    for path in sorted((exported.dest / "src").rglob("*.py")):
+        text = path.read_text()
+        if len(text.splitlines()) > 400:
+            long.append(f"{path.name}: {len(text.splitlines())} lines")
+        long += [f"{path.name}:{n.name}" for n in ast.walk(ast.parse(text))
+                 if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef) and n.end_lineno - n.lineno >= 60]
+    assert long == []

@@ -1,5 +1,5 @@
 """The learner's lab 07 loop, as the solution notebook left it: the recorded weeks, the loop's log against the frozen
-record, the swap under concurrent load, loop.py from a shell and the deployment configuration.
+record, the swap under concurrent load, upi-loop from a shell and the deployment configuration.
 
 Each test works on the workspace the course chain left (caught up here if run alone), at the `ci` size. At that size
 monitoring never asks to retrain (the new scam is 4 payments), so the loop's decisions equal the frozen model's:
@@ -19,9 +19,10 @@ import psutil
 import pytest
 import yaml
 from chain import completed_lab
+from upi_kit import story
 
 from mlops_course import launchers, services, workspace
-from upi_kit import story
+from mlops_course import project as course_project
 
 MODEL = "upi-fraud-detector"
 INCIDENTS = {str(story.PAISE_INCIDENT.start), str(story.NULL_OS_INCIDENT.start)}
@@ -95,11 +96,6 @@ def test_lab07_the_champion_swaps_under_concurrent_load_with_no_failed_request_a
         lab, registry_copy, tmp_path, monkeypatch):
     import mlflow
     from mlflow import MlflowClient
-
-    sys.path.insert(0, str(lab["project"]))
-    import loop
-    import replay
-
     from upi_kit import data
 
     monkeypatch.setenv("MLFLOW_TRACKING_URI", registry_copy)
@@ -111,33 +107,38 @@ def test_lab07_the_champion_swaps_under_concurrent_load_with_no_failed_request_a
     env = {"MLFLOW_TRACKING_URI": registry_copy, "FEATURE_REPO": str(lab["project"] / "feature_repo"),
            "INFERENCE_LOG": str(tmp_path / "log.db"), "MODEL_POLL_SECONDS": "0.5", "PYTHONWARNINGS": "ignore"}
     tx = data.load(lab["size"], seed=42).transactions
-    payloads = replay.as_requests(tx.sort_values("event_timestamp").tail(300))
-    with launchers.bentoml_service("service:FraudService", cwd=lab["project"], name="swap-test", env=env,
-                                   timeout=180) as service:
+    with course_project.imported(), launchers.bentoml_service(
+            "upi_fraud.serving.service:FraudService", cwd=lab["project"] / "src", name="swap-test", env=env,
+            timeout=180) as service:
+        from upi_fraud.loop import drill
+        from upi_fraud.serving import replay
+
+        payloads = replay.as_requests(tx.sort_values("event_timestamp").tail(300))
         results = {}
         for label, frm, to in (("promote", old, new), ("rollback", new, old)):
-            streams, moved = loop.drill(service.url, payloads,
+            streams, _, _ = drill.drill(service.url, payloads,
                                         lambda to=to: client.set_registered_model_alias(MODEL, "champion", to) or to,
                                         clients=6, timeout=30)
-            results[label] = loop.zero_downtime(streams, frm, to)
+            results[label] = drill.zero_downtime(streams, frm, to)
         pids, port = service.pids(), service.port
     for label, verdict in results.items():
-        assert verdict["failed"] == 0, (label, verdict)
-        assert verdict["monotone"] and verdict["old_to_new"], (label, verdict)
-        assert verdict["requests"] > 50, (label, verdict)
+        assert verdict.failed == 0, (label, verdict)
+        assert verdict.monotone and verdict.old_to_new, (label, verdict)
+        assert verdict.requests > 50, (label, verdict)
     assert not [p for p in pids if psutil.pid_exists(p)] and services.port_is_free(port)
 
 
-def test_lab07_loop_py_runs_from_a_shell_and_without_a_policy_says_what_to_do(lab, tmp_path):
-    helped = subprocess.run([sys.executable, "loop.py", "--help"], cwd=lab["project"], env=lab["env"],
-                            capture_output=True, text=True, timeout=120)
+def test_lab07_upi_loop_runs_from_a_shell_and_without_a_policy_says_what_to_do(lab, tmp_path):
+    loop = [sys.executable, "-m", "upi_fraud.loop"]  # what the console command upi-loop runs
+    helped = subprocess.run([*loop, "--help"], cwd=lab["project"], env=lab["env"], capture_output=True, text=True,
+                            timeout=120)
     assert helped.returncode == 0 and "--from" in helped.stdout and "--url" in helped.stdout
-    env = {**lab["env"], "MLOPS_WORKSPACE": str(tmp_path / "empty-workspace")}
+    env = {**lab["env"], "UPI_WORKSPACE": str(tmp_path / "empty-workspace")}
     env.pop("MLFLOW_TRACKING_URI")
-    done = subprocess.run([sys.executable, "loop.py", "--data-size", lab["size"]], cwd=lab["project"], env=env,
-                          capture_output=True, text=True, timeout=300)
+    done = subprocess.run([*loop, "--data-size", lab["size"]], cwd=lab["project"], env=env, capture_output=True,
+                          text=True, timeout=300)
     assert done.returncode == 2, done.stderr[-2000:]
-    assert "run `python monitor.py calibrate` first" in done.stderr and "Traceback" not in done.stderr
+    assert "run `python -m upi_fraud.monitoring calibrate` first" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_lab07_the_production_configuration_is_valid_and_names_each_production_choice(lab):

@@ -39,7 +39,15 @@ def test_the_package_switches_telemetry_off_on_import():
 def test_code_and_notebooks_are_lint_clean():
     ruff = Path(sys.executable).with_name("ruff")  # pinned in the lock, installed beside this Python
     exe = str(ruff) if ruff.exists() else "ruff"
-    res = subprocess.run([exe, "check", "mlops_course", "tests", "tools", "bench", "solutions"], cwd=ROOT,
+    res = subprocess.run([exe, "check", "mlops_course", "tests", "tools", "bench", "solutions", "project"], cwd=ROOT,
                          capture_output=True, text=True)
     assert res.returncode == 0, res.stdout[-3000:]
+
+
+def test_the_reference_project_type_checks():
+    """mypy with disallow_untyped_defs (project/pyproject.toml) on every module of the project and its tests."""
+    res = subprocess.run([sys.executable, "-m", "mypy", "--cache-dir", "/dev/null"], cwd=ROOT / "project",
+                         capture_output=True, text=True, timeout=600)
+    assert res.returncode == 0, res.stdout[-3000:]
+    assert res.stdout.startswith("Success: no issues found")
 

@@ -53,8 +53,9 @@ def test_committed_solution_outputs_come_from_the_current_code(lab_id):
     nb = notebooks.read(ROOT / "solutions" / COURSE.lab(lab_id).notebook)
     code = [c for c in nb["cells"] if c["cell_type"] == "code"]
     assert all(c["execution_count"] is not None for c in code), "unexecuted cells: run `python -m mlops_course record`"
-    assert record.stamp_of(nb) == record.code_stamp(nb), (
-        f"outputs are stale: run `python -m mlops_course record {lab_id}` and commit"
+    assert record.stamp_of(nb) == record.stamp(COURSE.lab(lab_id).notebook, nb), (
+        f"outputs are stale (its cells, a project file it uses, or the lock changed): run "
+        f"`python -m mlops_course record {lab_id}` and commit"
     )
     errors = [o for c in code for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not errors, "a committed solution must run without errors"

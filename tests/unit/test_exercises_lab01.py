@@ -1,28 +1,28 @@
 """Lab 01's checks accept the right answers (in any correct variant) and name the common wrong ones.
 
-The right answers are the project files the solution notebook writes (timesplit.py, rules.py, rupees.py),
-loaded from the notebook, so the checks are tested against exactly what a learner sees.
+The right answers are the reference project's modules (upi_fraud.timesplit, rules and alerts, exercises 1.2
+to 1.4), so the checks are tested against exactly the files a learner's exercise cells write; the lab's
+"not done yet" is the same file with its solution blocks stubbed out, as the generated lab leaves it.
 """
 
+import inspect
 import math
-import types
 
 import numpy as np
 import pandas as pd
 import pytest
-
-from mlops_course import metrics, notebooks, periods
-from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
-from mlops_course.exercises import lab01
+import reference_project
+from upi_fraud import alerts, rules, rupees, timesplit
 from upi_kit import data, story
 
-NOTEBOOK = "01_problem_and_data.ipynb"
+from mlops_course import metrics, periods
+from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
+from mlops_course.exercises import lab01
 
-
-def project_module(filename):
-    module = types.ModuleType(filename.removesuffix(".py"))
-    exec(compile(notebooks.written_file(NOTEBOOK, filename), filename, "exec"), module.__dict__)
-    return module
+#: exercise id -> (the reference file, the function its check is given)
+SOLUTIONS = {"1.2": ("src/upi_fraud/timesplit.py", timesplit.split_by_time),
+             "1.3": ("src/upi_fraud/rules.py", rules.rules_score),
+             "1.4": ("src/upi_fraud/alerts.py", alerts.daily_alerts)}
 
 
 @pytest.fixture(scope="module")
@@ -30,25 +30,32 @@ def upi():
     return data.load("ci")
 
 
-@pytest.fixture(scope="module")
-def project():
-    return types.SimpleNamespace(**{name: project_module(f"{name}.py") for name in ("timesplit", "rules", "rupees")})
+def lab_stub(tmp_path, ex_id):
+    """The exercise's function as the generated lab leaves it: its file with the solution stubbed out."""
+    rel, func = SOLUTIONS[ex_id]
+    return getattr(reference_project.lab_stub(tmp_path, rel), func.__name__)
 
 
-def stub(*args, **kwargs):
-    raise NotImplementedError("Exercise 1.x is not done yet: write this part of the file")
+@pytest.mark.parametrize("ex_id", list(SOLUTIONS))
+def test_the_function_given_to_the_check_holds_the_exercise_solution_block(ex_id):
+    rel, func = SOLUTIONS[ex_id]
+    block = reference_project.block(rel, ex_id)
+    assert block.lines and "\n".join(block.lines) in inspect.getsource(func)
 
 
 # ---------------------------------------------------------------- 1.1
 
 
-def test_hour_ist(upi):
-    tx = upi.transactions
-    lab01.hour_ist.check(periods.ist_hours(tx.event_timestamp), tx)
-    with pytest.raises(ExerciseIncorrect, match="these are UTC hours"):
-        lab01.hour_ist.check(tx.event_timestamp.dt.hour, tx)
-    with pytest.raises(ExerciseIncorrect, match="one hour per payment"):
-        lab01.hour_ist.check(tx.event_timestamp.dt.hour[:10], tx)
+def test_the_ist_hours_pass(upi):
+    lab01.hour_ist.check(periods.ist_hours(upi.transactions.event_timestamp), upi.transactions)
+
+
+@pytest.mark.parametrize(("hours", "message"), [(lambda ts: ts.dt.hour, "these are UTC hours"),
+                                                (lambda ts: ts.dt.hour[:10], "one hour per payment")],
+                         ids=["utc", "too-few"])
+def test_each_hour_mistake_is_named(upi, hours, message):
+    with pytest.raises(ExerciseIncorrect, match=message):
+        lab01.hour_ist.check(hours(upi.transactions.event_timestamp), upi.transactions)
 
 
 # ---------------------------------------------------------------- 1.2
@@ -58,15 +65,15 @@ def ist_day(tx):
     return tx["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.date
 
 
-def test_split_right(upi, project, capsys):
-    lab01.time_split.check(project.timesplit.split_by_time, upi.transactions)
+def test_the_reference_split_passes(upi, capsys):
+    lab01.time_split.check(timesplit.split_by_time, upi.transactions)
     assert "correct" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("variant", ["reset_index", "sorted by amount", "copies", "txn_id as index"])
-def test_split_right_variants(upi, project, variant, capsys):
+def test_split_right_variants(upi, variant, capsys):
     def split(tx):
-        parts = project.timesplit.split_by_time(tx)
+        parts = timesplit.split_by_time(tx)
         if variant == "reset_index":
             return tuple(p.reset_index() for p in parts)
         if variant == "sorted by amount":
@@ -107,16 +114,16 @@ def test_split_wrong(upi, split, message):
         lab01.time_split.check(split, upi.transactions)
 
 
-def test_split_stub_is_not_done(upi):
-    with pytest.raises(ExerciseNotDone):
-        lab01.time_split.check(stub, upi.transactions)
+def test_the_lab_stub_of_the_split_is_not_done(upi, tmp_path):
+    with pytest.raises(ExerciseNotDone, match="1.2"):
+        lab01.time_split.check(lab_stub(tmp_path, "1.2"), upi.transactions)
 
 
 # ---------------------------------------------------------------- 1.3
 
 
-def test_rules_right(upi, project, capsys):
-    lab01.rules.check(project.rules.rules_score, upi.transactions, upi.customers)
+def test_the_reference_rules_pass(upi, capsys):
+    lab01.rules.check(rules.rules_score, upi.transactions, upi.customers)
     assert "correct" in capsys.readouterr().out
 
 
@@ -132,7 +139,7 @@ def test_rules_right_as_a_merge_returning_numpy(upi, capsys):
     assert "correct" in capsys.readouterr().out
 
 
-def rules_with(project, *, utc=False, strict_amount=False, any_rule=False, night_until=4, drop=None, raw_ids=False):
+def rules_with(*, utc=False, strict_amount=False, any_rule=False, night_until=4, drop=None, raw_ids=False):
     def score(df, customers):
         usual = df["customer_id"].map(customers.set_index("customer_id")["usual_device_id"])
         new_device = (df["device_id"] != usual) if raw_ids else (df["device_id"].astype(str) != usual.astype(str))
@@ -157,23 +164,26 @@ def rules_with(project, *, utc=False, strict_amount=False, any_rule=False, night
     ],
     ids=["utc-night", "strict-amount", "any-rule", "no-night", "night-until-5", "categoricals"],
 )
-def test_rules_wrong(upi, project, options, message):
+def test_rules_wrong(upi, options, message):
     with pytest.raises(ExerciseIncorrect, match=message):
-        lab01.rules.check(rules_with(project, **options), upi.transactions, upi.customers)
+        lab01.rules.check(rules_with(**options), upi.transactions, upi.customers)
 
 
-def test_rules_not_a_function_or_a_stub(upi):
+def test_rules_that_are_not_a_function_are_named(upi):
     with pytest.raises(ExerciseIncorrect, match="should be a function"):
         lab01.rules.check(None, upi.transactions, upi.customers)
-    with pytest.raises(ExerciseNotDone):
-        lab01.rules.check(stub, upi.transactions, upi.customers)
+
+
+def test_the_lab_stub_of_the_rules_is_not_done(upi, tmp_path):
+    with pytest.raises(ExerciseNotDone, match="1.3"):
+        lab01.rules.check(lab_stub(tmp_path, "1.3"), upi.transactions, upi.customers)
 
 
 # ---------------------------------------------------------------- 1.4
 
 
-def test_alerts_right(upi, project, capsys):
-    lab01.daily_alerts.check(project.rupees.daily_alerts, upi.transactions)
+def test_the_reference_alerts_pass(upi, capsys):
+    lab01.daily_alerts.check(alerts.daily_alerts, upi.transactions)
     assert "correct" in capsys.readouterr().out
 
 
@@ -233,32 +243,39 @@ def test_alerts_ties_by_another_order_are_named(upi):
         lab01.daily_alerts.check(by_minute, upi.transactions)
 
 
-def test_alerts_positions_or_scores_are_not_a_mask(upi):
-    with pytest.raises(ExerciseIncorrect, match="not the alerted rows or their positions"):
-        lab01.daily_alerts.check(lambda ts, s, share=0.01: np.flatnonzero(loop_alerts(ts, s, share)), upi.transactions)
-    with pytest.raises(ExerciseIncorrect, match="True/False per payment"):
-        lab01.daily_alerts.check(lambda ts, s, share=0.01: np.asarray(s, dtype=float) * 7, upi.transactions)
-    with pytest.raises(ExerciseNotDone):
-        lab01.daily_alerts.check(stub, upi.transactions)
+@pytest.mark.parametrize(
+    ("learner", "message"),
+    [(lambda ts, s, share=0.01: np.flatnonzero(loop_alerts(ts, s, share)), "not the alerted rows or their positions"),
+     (lambda ts, s, share=0.01: np.asarray(s, dtype=float) * 7, "True/False per payment")],
+    ids=["positions", "scores"],
+)
+def test_alerts_positions_or_scores_are_not_a_mask(upi, learner, message):
+    with pytest.raises(ExerciseIncorrect, match=message):
+        lab01.daily_alerts.check(learner, upi.transactions)
 
 
-# ---------------------------------------------------------------- the given rest of rupees.py
+def test_the_lab_stub_of_the_alerts_is_not_done(upi, tmp_path):
+    with pytest.raises(ExerciseNotDone, match="1.4"):
+        lab01.daily_alerts.check(lab_stub(tmp_path, "1.4"), upi.transactions)
 
 
-def test_the_project_metric_equals_the_course_reference(upi, project):
+# ---------------------------------------------------------------- the given rupees.py, on the reference alerts
+
+
+def test_the_project_metric_equals_the_course_reference(upi):
     valid = periods.reference_split(upi.transactions)["valid"]
-    scores = project.rules.rules_score(valid, upi.customers)
-    got = project.rupees.rupee_value(valid, scores)
+    scores = rules.rules_score(valid, upi.customers)
+    got = rupees.rupee_value(valid, scores).as_dict()
     assert got == metrics.rupee_value(valid, scores).as_dict()
     assert all(isinstance(v, float) for v in got.values())
 
 
-def test_recall_by_typology_leaves_out_typologies_without_frauds(upi, project):
+def test_recall_by_typology_leaves_out_typologies_without_frauds(upi):
     valid = periods.reference_split(upi.transactions)["valid"]
     scores = valid.is_fraud.to_numpy()  # a perfect model: every fraud it can afford to review is caught
-    recall = project.rupees.recall_by_typology(valid, scores)
+    recall = rupees.recall_by_typology(valid, scores)
     assert set(recall) == set(valid.loc[valid.is_fraud == 1, "fraud_type"].astype(str))
-    alerts = metrics.alerts_under_budget(valid.event_timestamp, scores)
+    alerts_ = metrics.alerts_under_budget(valid.event_timestamp, scores)
     fraud = valid.is_fraud.to_numpy() == 1
     for kind, value in recall.items():
-        assert value == pytest.approx(alerts[fraud & (valid.fraud_type.astype(str).to_numpy() == kind)].mean())
+        assert value == pytest.approx(alerts_[fraud & (valid.fraud_type.astype(str).to_numpy() == kind)].mean())

@@ -1,25 +1,25 @@
 """Lab 03's checks accept the right answers in their usual variants and name each typical mistake.
 
-3.1 is a plain function; 3.2 and 3.3 are pieces of the learner's definitions.py, so their tests write the
-solution's file (from the solution notebook's %%writefile cell) with one substitution into a temporary folder.
+3.1 is a plain function; 3.2 and 3.3 are files of the learner's Feast repo (payee_view.py, on_demand.py), which
+their checks import by name. Their tests hand the checks the reference repo (project/feature_repo), or a copy
+of it in a temporary folder with one substitution in the exercise's file (or its solution stubbed out, as the
+generated lab leaves it).
 """
 
 from __future__ import annotations
 
-import importlib.util
-import itertools
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
-
-from mlops_course import labgen, notebooks
-from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
-from mlops_course.exercises import lab03
+import reference_project
+from upi_fraud import feature_pipeline
+from upi_fraud import feature_pipeline as pipeline_alias
+from upi_fraud.feature_pipeline import window_count_sum as count_helper
 from upi_kit import data
 
-NOTEBOOK = "03_feature_store.ipynb"
+from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
+from mlops_course.exercises import lab03
+
 DAY = np.timedelta64(24, "h")
 
 
@@ -94,7 +94,16 @@ def twins_count_each_other(tx):
 
 
 def with_pipeline(tx):
-    import feature_pipeline  # noqa: F401  (never imported: the check reads the source first)
+    from upi_fraud import feature_pipeline  # noqa: F401  (never imported: the check reads the source first)
+
+
+def with_pipeline_alias(tx):
+    """The package's pipeline under another name, imported at the top of the file: the source never names it."""
+    return pipeline_alias.point_in_time_features(tx, None)["cust_txn_24h"]
+
+
+def with_pipeline_helper(tx):
+    return pd.Series(count_helper(tx), index=tx.index)
 
 
 @pytest.mark.parametrize("right", [searchsorted_count, mask_count, rolling_count], ids=lambda f: f.__name__)
@@ -117,21 +126,26 @@ def test_a_count_on_a_reset_index_passes_when_rows_keep_their_order(small):
         (since_midnight, "since midnight"),
         (shifted(time_order=True), "another order than the rows"),
         (with_pipeline, "it calls feature_pipeline"),
+        (with_pipeline_alias, "it calls feature_pipeline"),
+        (with_pipeline_helper, "it calls feature_pipeline"),
     ],
-    ids=["itself", "edge", "twins", "twins-by-row", "customers", "calendar", "order", "pipeline"],
+    ids=["itself", "edge", "twins", "twins-by-row", "customers", "calendar", "order", "pipeline", "pipeline-alias",
+         "pipeline-helper"],
 )
 def test_each_window_mistake_is_named(small, wrong, message):
     with pytest.raises(ExerciseIncorrect, match=message):
         lab03.window_count.check(wrong, small)
 
 
-def test_a_typed_in_answer_a_crash_and_not_a_function_are_explained(small):
-    with pytest.raises(ExerciseIncorrect, match="answer is"):
-        lab03.window_count.check(lambda tx: pd.Series(0.0, index=tx.index), small)
-    with pytest.raises(ExerciseIncorrect, match="raised KeyError"):
-        lab03.window_count.check(lambda tx: tx["nope"], small)
-    with pytest.raises(ExerciseIncorrect, match="should be a function"):
-        lab03.window_count.check(None, small)
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [(lambda tx: pd.Series(0.0, index=tx.index), "answer is"), (lambda tx: tx["nope"], "raised KeyError"),
+     (None, "should be a function")],
+    ids=["typed-in", "crash", "not-a-function"],
+)
+def test_a_typed_in_answer_a_crash_or_not_a_function_is_explained(small, answer, message):
+    with pytest.raises(ExerciseIncorrect, match=message):
+        lab03.window_count.check(answer, small)
 
 
 def test_ids_of_another_dtype_must_work(small):
@@ -144,130 +158,148 @@ def test_ids_of_another_dtype_must_work(small):
         lab03.window_count.check(strings_only, small)
 
 
-# ---------------------------------------------------------------- 3.2 and 3.3: definitions.py
+# ---------------------------------------------------------------- 3.2 and 3.3: payee_view.py and on_demand.py
 
-_names = itertools.count()
-
-
-@pytest.fixture(scope="module")
-def definitions_text():
-    return notebooks.written_file(NOTEBOOK, "definitions.py")
+PAYEE_VIEW, ON_DEMAND = "feature_repo/payee_view.py", "feature_repo/on_demand.py"
 
 
-@pytest.fixture()
-def definitions(tmp_path, definitions_text):
-    """Write the solution's definitions.py with substitutions (old, new), import it, return its module name."""
-    def make(*substitutions, stub=None):
-        text = definitions_text
-        for old, new in substitutions:
-            assert old in text, old
-            text = text.replace(old, new)
-        if stub:  # what the generated lab leaves in the file
-            text = "\n".join(labgen.stub_out(f"%%writefile x\n{text}")[0].splitlines()[1:])
-        name = f"lab03_definitions_{next(_names)}"
-        (tmp_path / f"{name}.py").write_text(text)
-        sys.path.insert(0, str(tmp_path))
-        return name
-    yield make
-    while str(tmp_path) in sys.path:
-        sys.path.remove(str(tmp_path))
+def repo_copy(tmp_path, rel, *substitutions, stub=False):
+    """A copy of the reference Feast repo whose file `rel` has the substitutions (or its solution stubbed out)."""
+    new = reference_project.stubbed(rel) if stub else reference_project.substituted(rel, *substitutions)
+    return reference_project.feature_repo_copy(tmp_path / "feature_repo", {rel.rpartition("/")[2]: new})
 
 
 @pytest.fixture(scope="module")
-def lab_data(small, tmp_path_factory):
-    path = tmp_path_factory.mktemp("project") / "feature_pipeline_for_lab03_checks.py"
-    path.write_text(notebooks.written_file(NOTEBOOK, "feature_pipeline.py"))
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    pipeline = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(pipeline)
+def lab_data(small):
     devices = data.load("ci").devices
-    return small, pipeline.feature_store_sources(small, devices), pipeline.point_in_time_features(small, devices)
+    return (small, feature_pipeline.feature_store_sources(small, devices),
+            feature_pipeline.point_in_time_features(small, devices))
 
 
-def test_the_payee_view_of_the_solution_passes(definitions):
-    lab03.feature_view.check(definitions())
+@pytest.mark.parametrize(("rel", "ex_id", "name"), [(PAYEE_VIEW, "3.2", "payee_recent_view"),
+                                                     (ON_DEMAND, "3.3", "behaviour")], ids=["3.2", "3.3"])
+def test_the_function_the_check_calls_holds_the_exercise_solution_block(rel, ex_id, name):
+    block = reference_project.block(rel, ex_id)
+    assert block.lines and "\n".join(block.lines) in reference_project.function_text(rel, name)
+
+
+def test_the_reference_payee_view_passes():
+    with reference_project.feature_repo_importable():
+        lab03.feature_view.check("payee_view")
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "message"),
+    ("substitutions", "message"),
     [
-        ("ttl=timedelta(days=1)", "ttl=timedelta(days=7)", "ttl is 7 days"),
-        ("ttl=timedelta(days=1)", "ttl=timedelta(hours=1)", "ttl is 1 hours"),
-        ('entities=[payee], ttl=timedelta(days=1)', 'entities=[customer], ttl=timedelta(days=1)', "entities are"),
-        ('Field(name="payee_recent_payer", dtype=Array(String))', 'Field(name="payee_recent_payer", dtype=Array(Float64))',
-         "customer ids"),
-        ('source=source("payee_recent"),\n        schema', 'source=FileSource(name="payee_recent", '
-         'path="data/payee_recent.parquet", timestamp_field="event_timestamp"),\n        schema', "is relative"),
-        ('source=source("payee_recent"),\n        schema', 'source=source("customer_recent"),\n        schema',
-         "it reads customer_recent.parquet"),
+        ([("ttl=timedelta(days=1)", "ttl=timedelta(days=7)")], "ttl is 7 days"),
+        ([("ttl=timedelta(days=1)", "ttl=timedelta(hours=1)")], "ttl is 1 hours"),
+        ([("from state import payee, source", "from state import customer, payee, source"),
+          ("entities=[payee], ttl=timedelta(days=1)", "entities=[customer], ttl=timedelta(days=1)")], "entities are"),
+        ([('Field(name="payee_recent_payer", dtype=Array(String))',
+           'Field(name="payee_recent_payer", dtype=Array(Float64))')], "customer ids"),
+        ([("from feast import FeatureView, Field", "from feast import FeatureView, Field, FileSource"),
+          ('source=source("payee_recent")', 'source=FileSource(name="payee_recent", path="data/payee_recent.parquet", '
+           'timestamp_field="event_timestamp")')], "is relative"),
+        ([('source=source("payee_recent")', 'source=source("customer_recent")')], "it reads customer_recent.parquet"),
     ],
     ids=["ttl-week", "ttl-hour", "entity", "dtype", "relative-path", "other-table"],
 )
-def test_each_payee_view_mistake_is_named(definitions, old, new, message):
-    with pytest.raises(ExerciseIncorrect, match=message):
-        lab03.feature_view.check(definitions((old, new)))
+def test_each_payee_view_mistake_is_named(tmp_path, substitutions, message):
+    with reference_project.importable(repo_copy(tmp_path, PAYEE_VIEW, *substitutions)), \
+            pytest.raises(ExerciseIncorrect, match=message):
+        lab03.feature_view.check("payee_view")
 
 
-def test_a_stubbed_definitions_file_is_not_done_yet(definitions):
-    name = definitions(stub=True)
-    with pytest.raises(ExerciseNotDone, match="3.2"):
-        lab03.feature_view.check(name)
+def test_the_lab_stub_of_the_payee_view_is_not_done_yet(tmp_path):
+    with reference_project.importable(repo_copy(tmp_path, PAYEE_VIEW, stub=True)), \
+            pytest.raises(ExerciseNotDone, match="3.2"):
+        lab03.feature_view.check("payee_view")
 
 
-def test_the_on_demand_view_of_the_solution_passes_on_crafted_requests_and_the_lab_data(definitions, lab_data):
-    lab03.on_demand_view.check(definitions(), *lab_data)
+def test_the_reference_on_demand_function_passes_on_crafted_requests_and_the_lab_data(lab_data):
+    with reference_project.feature_repo_importable():
+        lab03.on_demand_view.check("on_demand", *lab_data)
+
+
+OUTSIDE_CONSTANT = [('windows = {"1h": 3_600.0, "24h": 86_400.0, "7d": 604_800.0}', "windows = WINDOWS"),
+                    ("\n\ndef behaviour(", '\n\nWINDOWS = {"1h": 3_600.0, "24h": 86_400.0, "7d": 604_800.0}\n\n\n'
+                     "def behaviour(")]
 
 
 @pytest.mark.parametrize(
-    ("old", "new", "message"),
+    ("substitutions", "message"),
     [
-        ("if 0 < now - s < w]", "if 0 <= now - s < w]", "at the request's own time counts"),
-        ("if 0 < now - s < w]", "if 0 < now - s <= w]", "exactly one window back counts"),
-        ("out[\"payee_payers_24h\"].append(float(len(payers)))",
-         "out[\"payee_payers_24h\"].append(float(len([s for s in events(p_ts) if 0 < now - s < 86_400.0])))",
+        ([("if 0 < now - s < w]", "if 0 <= now - s < w]")], "at the request's own time counts"),
+        ([("if 0 < now - s < w]", "if 0 < now - s <= w]")], "exactly one window back counts"),
+        ([('out["payee_payers_24h"].append(float(len(payers)))',
+           'out["payee_payers_24h"].append(float(len([s for s in events(p_ts) if 0 < now - s < 86_400.0])))')],
          "distinct payers"),
-        ("return [] if x is None or isinstance(x, float) else list(x)", "return list(x)",
+        ([("return [] if x is None or isinstance(x, float) else list(x)", "return list(x)")],
          "no stored history .* raised TypeError"),
-        ("else nan)\n        age", "else 0.0)\n        age", "no average"),
-        ('windows = {"1h": 3_600.0, "24h": 86_400.0, "7d": 604_800.0}', "windows = WINDOWS",
-         "defined outside the function"),
+        ([("if n7 > 0 else nan)", "if n7 > 0 else 0.0)")], "no average"),
+        (OUTSIDE_CONSTANT, "defined outside the function"),
     ],
     ids=["own-time", "edge", "payers", "missing-history", "average", "outside-constant"],
 )
-def test_each_on_demand_mistake_is_named(definitions, old, new, message):
-    extra = [("OUTPUTS = [", 'WINDOWS = {"1h": 3_600.0, "24h": 86_400.0, "7d": 604_800.0}\nOUTPUTS = [')]
-    name = definitions((old, new), *(extra if new == "windows = WINDOWS" else []))
-    with pytest.raises(ExerciseIncorrect, match=message):
-        lab03.on_demand_view.check(name)
+def test_each_on_demand_mistake_is_named(tmp_path, substitutions, message):
+    with reference_project.importable(repo_copy(tmp_path, ON_DEMAND, *substitutions)), \
+            pytest.raises(ExerciseIncorrect, match=message):
+        lab03.on_demand_view.check("on_demand")
 
 
-def test_an_on_demand_view_right_on_crafted_requests_but_not_on_the_lab_data_is_caught(definitions, lab_data):
-    name = definitions(("86_400 if known(first_seen)", "86_400.5 if known(first_seen)"))
-    with pytest.raises(ExerciseIncorrect, match="device_age_days is the time since"):
-        lab03.on_demand_view.check(name, *lab_data)
+def test_an_on_demand_function_right_on_crafted_requests_but_not_on_the_lab_data_is_caught(tmp_path, lab_data):
+    repo = repo_copy(tmp_path, ON_DEMAND, ("86_400 if known(first_seen)", "86_400.5 if known(first_seen)"))
+    with reference_project.importable(repo), pytest.raises(ExerciseIncorrect, match="device_age_days is the time since"):
+        lab03.on_demand_view.check("on_demand", *lab_data)
+
+
+def test_the_lab_stub_of_the_on_demand_function_is_not_done_yet(tmp_path):
+    with reference_project.importable(repo_copy(tmp_path, ON_DEMAND, stub=True)), \
+            pytest.raises(ExerciseNotDone, match="3.3"):
+        lab03.on_demand_view.check("on_demand")
 
 
 # ---------------------------------------------------------------- 3.4 and 3.5
 
 
-def test_the_training_set_check_wants_input_order_and_accepts_txn_id_as_index():
-    entities = pd.DataFrame({"txn_id": ["a", "b"]})
-    truth = pd.DataFrame({"f": [1.0, 2.0]})
-    lab03.training_set.check(pd.DataFrame({"txn_id": ["a", "b"], "f": [1.0, 2.0]}), entities, truth, ["f"])
-    lab03.training_set.check(pd.DataFrame({"f": [1.0, 2.0]}, index=pd.Index(["a", "b"], name="txn_id")),
-                             entities, truth, ["f"])
-    with pytest.raises(ExerciseIncorrect, match="not in the order"):
-        lab03.training_set.check(pd.DataFrame({"txn_id": ["b", "a"], "f": [2.0, 1.0]}), entities, truth, ["f"])
-    with pytest.raises(ExerciseIncorrect, match="1 rows for 2 payments"):
-        lab03.training_set.check(pd.DataFrame({"txn_id": ["a"], "f": [1.0]}), entities, truth, ["f"])
-    with pytest.raises(ExerciseIncorrect, match="f differs from the point-in-time truth on 1 rows"):
-        lab03.training_set.check(pd.DataFrame({"txn_id": ["a", "b"], "f": [1.0, 3.0]}), entities, truth, ["f"])
+ENTITIES, TRUTH = pd.DataFrame({"txn_id": ["a", "b"]}), pd.DataFrame({"f": [1.0, 2.0]})
 
 
-def test_the_online_check_wants_the_served_values():
-    expected = {"cust_txn_1h": 2.0, "device_age_days": float("nan")}
-    lab03.online_features.check({"cust_txn_1h": [2.0], "device_age_days": [None]}, expected)
-    with pytest.raises(ExerciseIncorrect, match="device_age_days is missing"):
-        lab03.online_features.check({"cust_txn_1h": [2.0]}, expected)
-    with pytest.raises(ExerciseIncorrect, match="cust_txn_1h is 1.0 online but 2.0 offline"):
-        lab03.online_features.check({"cust_txn_1h": [1.0], "device_age_days": [None]}, expected)
+@pytest.mark.parametrize(
+    "training",
+    [pd.DataFrame({"txn_id": ["a", "b"], "f": [1.0, 2.0]}),
+     pd.DataFrame({"f": [1.0, 2.0]}, index=pd.Index(["a", "b"], name="txn_id"))],
+    ids=["txn_id-column", "txn_id-index"],
+)
+def test_a_training_set_in_input_order_passes_with_txn_id_as_column_or_index(training):
+    lab03.training_set.check(training, ENTITIES, TRUTH, ["f"])
+
+
+@pytest.mark.parametrize(
+    ("training", "message"),
+    [(pd.DataFrame({"txn_id": ["b", "a"], "f": [2.0, 1.0]}), "not in the order"),
+     (pd.DataFrame({"txn_id": ["a"], "f": [1.0]}), "1 rows for 2 payments"),
+     (pd.DataFrame({"txn_id": ["a", "b"], "f": [1.0, 3.0]}), "f differs from the point-in-time truth on 1 rows")],
+    ids=["reordered", "dropped-row", "other-value"],
+)
+def test_each_training_set_mistake_is_named(training, message):
+    with pytest.raises(ExerciseIncorrect, match=message):
+        lab03.training_set.check(training, ENTITIES, TRUTH, ["f"])
+
+
+SERVED = {"cust_txn_1h": 2.0, "device_age_days": float("nan")}  # what offline gives at the same moment
+
+
+def test_the_served_values_pass_with_none_for_a_missing_value():
+    lab03.online_features.check({"cust_txn_1h": [2.0], "device_age_days": [None]}, SERVED)
+
+
+@pytest.mark.parametrize(
+    ("online", "message"),
+    [({"cust_txn_1h": [2.0]}, "device_age_days is missing"),
+     ({"cust_txn_1h": [1.0], "device_age_days": [None]}, "cust_txn_1h is 1.0 online but 2.0 offline")],
+    ids=["missing", "other-value"],
+)
+def test_each_online_features_mistake_is_named(online, message):
+    with pytest.raises(ExerciseIncorrect, match=message):
+        lab03.online_features.check(online, SERVED)

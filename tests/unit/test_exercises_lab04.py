@@ -1,66 +1,48 @@
 """Lab 04's checks accept the right answers in their usual variants and name each typical mistake.
 
-4.1 to 4.3 are pieces of the learner's project files (request_schema.py, threshold.py, freshness.py): their
-tests import the solution's file, with one substitution for a wrong variant, from a temporary folder.
-4.4 and 4.5 read what the service answered: their tests build those answers by hand. No server, no network.
+4.1 to 4.3 are files of the learner's project (upi_fraud.serving's request_schema.py, threshold.py, windows.py):
+their tests give the checks the reference module, or a wrong variant of it, the reference file with one
+substitution loaded as a module of its own. 4.4 and 4.5 read what the service answered: their tests build those
+answers by hand. No server, no network.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import itertools
+import inspect
 import re
-import sys
 from datetime import datetime
 from enum import Enum, StrEnum
-from pathlib import Path
 
 import numpy as np
 import pytest
+import reference_project
 from pydantic import BaseModel, ConfigDict, Field, constr, field_validator
+from upi_fraud.serving import request_schema, threshold, windows
 
-from mlops_course import notebooks
 from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
 from mlops_course.exercises import lab04
 
-NOTEBOOK = "04_model_serving.ipynb"
-_names = itertools.count()
+SCHEMA = "src/upi_fraud/serving/request_schema.py"
+#: exercise id -> (the reference file, what its check is given, the exercise)
+SOLUTIONS = {"4.1": (SCHEMA, request_schema.Payment, lab04.request_schema),
+             "4.2": ("src/upi_fraud/serving/threshold.py", threshold.calibrate, lab04.threshold),
+             "4.3": ("src/upi_fraud/serving/windows.py", windows.add_event, lab04.window_merge)}
 
 
-def _reference(tmp_path, name, *substitutions):
-    """The solution's project file `name`, with substitutions (old, new), imported from its text as a module."""
-    text = notebooks.written_file(NOTEBOOK, name)
-    for old, new in substitutions:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / f"lab04_{Path(name).stem}_{next(_names)}.py"
-    path.write_text(text)
-    # freshness.py takes its windows from lab 03's feature_pipeline.py, which sits beside it in a project
-    (tmp_path / "feature_pipeline.py").write_text(notebooks.written_file("03_feature_store.ipynb", "feature_pipeline.py"))
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module
-    saved = list(sys.path)  # threshold.py puts its folder first on sys.path
-    sys.path.insert(0, str(tmp_path))
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.path[:] = saved
-    return module
+def _solution_lines(ex_id):
+    return [line.strip() for line in reference_project.block(SOLUTIONS[ex_id][0], ex_id).lines if line.strip()]
 
 
-def _solution_lines(module, exercise_id):
-    text = Path(module.__file__).read_text()
-    block = re.search(rf"### BEGIN SOLUTION {re.escape(exercise_id)}\n(.*?)### END SOLUTION", text, re.S)
-    return [line.strip() for line in block.group(1).splitlines() if line.strip()]
+@pytest.mark.parametrize("ex_id", list(SOLUTIONS))
+def test_what_the_check_is_given_holds_the_exercise_solution_block(ex_id):
+    rel, answer, _ = SOLUTIONS[ex_id]
+    block = reference_project.block(rel, ex_id)
+    assert block.lines and "\n".join(block.lines) in inspect.getsource(answer)
 
 
-@pytest.mark.parametrize(("name", "attr", "exercise"), [("request_schema.py", "Payment", lab04.request_schema),
-                                                        ("threshold.py", "calibrate", lab04.threshold),
-                                                        ("freshness.py", "add_event", lab04.window_merge)],
-                         ids=["4.1", "4.2", "4.3"])
-def test_the_hints_come_in_steps_and_hold_less_than_half_the_solution(tmp_path, name, attr, exercise):
-    lines = _solution_lines(_reference(tmp_path, name), exercise.id)
+@pytest.mark.parametrize("ex_id", list(SOLUTIONS))
+def test_the_hints_come_in_steps_and_hold_less_than_half_the_solution(ex_id):
+    exercise, lines = SOLUTIONS[ex_id][2], _solution_lines(ex_id)
     held = [line for line in lines if any(line in step for step in exercise.hints)]
     assert len(exercise.hints) >= 2
     assert len(held) < len(lines) / 2, held
@@ -110,18 +92,21 @@ class EnumPayment(BaseModel):
         return value
 
 
-def test_the_schema_of_the_solution_and_an_enum_variant_pass(tmp_path, capsys):
-    lab04.request_schema.check(_reference(tmp_path, "request_schema.py").Payment)
+def test_the_reference_schema_passes(capsys):
+    lab04.request_schema.check(request_schema.Payment)
+    assert "crafted payments accepted" in capsys.readouterr().out
+
+
+def test_a_schema_with_enums_constr_and_a_validator_passes(capsys):
     lab04.request_schema.check(EnumPayment)
     assert "crafted payments accepted" in capsys.readouterr().out
 
 
-TIME_CHECK = ('@field_validator("event_timestamp")\n    @classmethod\n    def plausible_time(cls, value):\n'
-              '        if not EARLIEST <= value < LATEST:\n            raise ValueError(f"must be between '
-              '{EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")\n        return value')
+TIME_CHECK = ('@field_validator("event_timestamp")\n    @classmethod\n'
+              "    def plausible_time(cls, value: AwareDatetime) -> AwareDatetime:\n"
+              "        if not EARLIEST <= value < LATEST:")
 WHOLE_PAYMENT_CHECK = ('@model_validator(mode="after")\n    def plausible_time(self):\n'
-                       '        if not EARLIEST <= self.event_timestamp < LATEST:\n'
-                       '            raise ValueError("implausible time")\n        return self')
+                       "        if not EARLIEST <= self.event_timestamp < LATEST:")
 
 
 @pytest.mark.parametrize(
@@ -129,39 +114,45 @@ WHOLE_PAYMENT_CHECK = ('@model_validator(mode="after")\n    def plausible_time(s
     [
         ([("amount_inr: Annotated[float, Field(strict=True, ", "amount_inr: Annotated[float, Field(")],
          "accepted amount_inr = true: JSON true is a bool"),
-        ([("Literal[DEVICE_OS] | None", "Literal[DEVICE_OS]")], "refused device_os = null: during the null-OS"),
+        ([("device_os: DeviceOS | None", "device_os: DeviceOS")], "refused device_os = null: during the null-OS"),
         ([("le=MAX_AMOUNT_INR", "le=100_000")], "refused an amount of ₹6,60,000"),
         ([("le=MAX_AMOUNT_INR, ", "")], "accepted amount_inr = 20000000.0: no UPI payment reaches ₹1 crore"),
         ([('model_config = ConfigDict(extra="forbid")', "model_config = ConfigDict()")],
          "accepted an extra field 'note': a field the contract does not know means a wrong client"),
-        ([("event_timestamp: AwareDatetime", "event_timestamp: datetime"),
+        ([("from pydantic import", "from datetime import datetime\n\nfrom pydantic import"),
+          ("event_timestamp: AwareDatetime", "event_timestamp: datetime"),
           ("if not EARLIEST <= value < LATEST:", "if value.year < 2015:")],
          'accepted event_timestamp = "2025-09-01T10:15:00": a time without a zone'),
-        ([("channel: Literal[CHANNELS]", "channel: str")], "accepted channel = \"upi\""),
+        ([("channel: Channel", "channel: str")], "accepted channel = \"upi\""),
         ([("ge=1, le=3", "ge=1, le=4")], "accepted city_tier = 4"),
-        ([(TIME_CHECK, WHOLE_PAYMENT_CHECK), ("field_validator", "model_validator")],
+        ([(TIME_CHECK, WHOLE_PAYMENT_CHECK), ("return value", "return self"), ("field_validator", "model_validator")],
          """refused event_timestamp = "1999-09-01T10:15:00+05:30" but the error names no field, not 'event_timestamp'"""),
     ],
     ids=["bool-amount", "null-os", "paise", "no-max", "extra", "naive-time", "channel", "tier", "no-field"],
 )
 def test_each_schema_mistake_is_named(tmp_path, substitutions, message):
-    payment = _reference(tmp_path, "request_schema.py", *substitutions).Payment
+    payment = reference_project.variant(tmp_path, SCHEMA, *substitutions).Payment
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
         lab04.request_schema.check(payment)
 
 
 def test_a_model_strict_everywhere_refuses_the_text_timestamp_and_says_why(tmp_path):
-    payment = _reference(tmp_path, "request_schema.py", ('extra="forbid"', 'extra="forbid", strict=True')).Payment
+    payment = reference_project.variant(tmp_path, SCHEMA, ('extra="forbid"', 'extra="forbid", strict=True')).Payment
     with pytest.raises(ExerciseIncorrect, match="refused a valid payment.*event_timestamp"):
         lab04.request_schema.check(payment)
 
 
-def test_not_a_model_an_instance_and_the_stub_are_explained(tmp_path):
+def test_a_class_that_is_not_a_model_is_explained():
     with pytest.raises(ExerciseIncorrect, match="should be a pydantic model"):
         lab04.request_schema.check(dict)
-    with pytest.raises(ExerciseIncorrect, match="pass the class itself"):
-        lab04.request_schema.check(_reference(tmp_path, "request_schema.py").Payment(**lab04.VALID_PAYMENT))
 
+
+def test_an_instance_instead_of_the_class_is_explained():
+    with pytest.raises(ExerciseIncorrect, match="pass the class itself"):
+        lab04.request_schema.check(request_schema.Payment(**lab04.VALID_PAYMENT))
+
+
+def test_a_model_whose_validation_raises_not_implemented_is_not_done():
     class Stub(BaseModel):
         @classmethod
         def model_validate(cls, obj, **kwargs):
@@ -171,29 +162,25 @@ def test_not_a_model_an_instance_and_the_stub_are_explained(tmp_path):
         lab04.request_schema.check(Stub)
 
 
-def test_given_a_module_name_the_check_imports_it_and_its_stub_means_not_done(tmp_path, monkeypatch):
-    """The notebook passes "request_schema": the generated lab's class body raises at import, inside the check."""
-    from mlops_course import labgen
+def test_given_a_module_name_the_check_imports_the_module_afresh(tmp_path, capsys):
+    """The notebook passes the module's name: the check imports (reloads) it, then checks its Payment."""
+    (tmp_path / "request_schema.py").write_text(reference_project.text(SCHEMA))
+    with reference_project.importable(tmp_path):
+        lab04.request_schema.check("request_schema")
+    assert "crafted payments accepted" in capsys.readouterr().out
 
-    right = notebooks.written_file(NOTEBOOK, "request_schema.py")
-    stub, ids = labgen.stub_out("%%writefile project/request_schema.py\n" + right)
-    assert ids == ["4.1"]
-    monkeypatch.syspath_prepend(str(tmp_path))
-    (tmp_path / "lab04_schema_right.py").write_text(right)
-    assert "refused" in str(lab04.request_schema._checker("lab04_schema_right"))
-    (tmp_path / "lab04_schema_stub.py").write_text(stub.partition("\n")[2])
-    with pytest.raises(ExerciseNotDone, match="4.1"):
-        lab04.request_schema.check("lab04_schema_stub")
+
+def test_given_a_module_name_the_lab_stub_is_not_done(tmp_path):
+    """The generated lab's class body raises at import, inside the check."""
+    (tmp_path / "request_schema.py").write_text(reference_project.stubbed(SCHEMA))
+    with reference_project.importable(tmp_path), pytest.raises(ExerciseNotDone, match="4.1"):
+        lab04.request_schema.check("request_schema")
 
 
 # ---------------------------------------------------------------- 4.2
 
 VALID_SCORES = np.round(np.random.default_rng(0).beta(1.0, 20.0, 5000), 3)  # ties, as a model's scores have
-
-
-@pytest.fixture()
-def calibrate(tmp_path):
-    return _reference(tmp_path, "threshold.py").calibrate
+calibrate = threshold.calibrate
 
 
 def loop_calibrate(scores, budget_share):
@@ -212,11 +199,21 @@ def mean_calibrate(scores, budget_share):
     return float(fits[0]) if fits else float(np.nextafter(s.max(), np.inf))
 
 
-def test_the_solution_a_plain_loop_and_a_mean_pass(calibrate, capsys):
+def test_the_reference_calibration_passes(capsys):
     lab04.threshold.check(calibrate, VALID_SCORES)
-    lab04.threshold.check(loop_calibrate, VALID_SCORES)
-    lab04.threshold.check(mean_calibrate, VALID_SCORES, budget_share=0.02)
     assert "on the validation month" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("right", "budget_share"), [(loop_calibrate, 0.01), (mean_calibrate, 0.02)],
+                         ids=["loop", "mean"])
+def test_a_plain_loop_and_a_mean_pass(right, budget_share, capsys):
+    lab04.threshold.check(right, VALID_SCORES, budget_share=budget_share)
+    assert "on the validation month" in capsys.readouterr().out
+
+
+def test_the_lab_stub_of_the_threshold_is_not_done(tmp_path):
+    with pytest.raises(ExerciseNotDone, match="4.2"):
+        lab04.threshold.check(reference_project.lab_stub(tmp_path, SOLUTIONS["4.2"][0]).calibrate, VALID_SCORES)
 
 
 def one_step_too_high(scores, budget_share):
@@ -254,7 +251,7 @@ def test_each_threshold_mistake_is_named(wrong, message):
         lab04.threshold.check(wrong, VALID_SCORES)
 
 
-def test_rounding_the_budget_up_is_over_budget(calibrate):
+def test_rounding_the_budget_up_is_over_budget():
     def rounds_up(scores, budget_share):
         n = len(scores)
         return calibrate(scores, round(budget_share * n) / n + 1e-12)
@@ -264,7 +261,7 @@ def test_rounding_the_budget_up_is_over_budget(calibrate):
         lab04.threshold.check(rounds_up, VALID_SCORES)
 
 
-def test_right_on_crafted_scores_but_not_on_the_validation_month_is_caught(calibrate):
+def test_right_on_crafted_scores_but_not_on_the_validation_month_is_caught():
     with pytest.raises(ExerciseIncorrect, match="On the validation month's scores, after every crafted case was right"):
         lab04.threshold.check(lambda s, b: calibrate(s, b) if len(s) < 2000 else 0.5, VALID_SCORES)
 
@@ -272,9 +269,7 @@ def test_right_on_crafted_scores_but_not_on_the_validation_month_is_caught(calib
 # ---------------------------------------------------------------- 4.3
 
 
-@pytest.fixture()
-def add_event(tmp_path):
-    return _reference(tmp_path, "freshness.py").add_event
+add_event = windows.add_event
 
 
 def numpy_merge(times, values, t, value, window_s):
@@ -286,11 +281,16 @@ def numpy_merge(times, values, t, value, window_s):
     return ts[keep][order], vs[keep][order]
 
 
-def test_the_solution_a_numpy_variant_and_tuples_out_pass(add_event, capsys):
-    lab04.window_merge.check(add_event)
-    lab04.window_merge.check(numpy_merge)
-    lab04.window_merge.check(lambda *args: tuple(tuple(x) for x in add_event(*args)))
+@pytest.mark.parametrize("right", [add_event, numpy_merge, lambda *args: tuple(tuple(x) for x in add_event(*args))],
+                         ids=["reference", "numpy", "tuples-out"])
+def test_the_reference_merge_a_numpy_variant_and_tuples_out_pass(right, capsys):
+    lab04.window_merge.check(right)
     assert "crafted windows" in capsys.readouterr().out
+
+
+def test_the_lab_stub_of_the_merge_is_not_done(tmp_path):
+    with pytest.raises(ExerciseNotDone, match="4.3"):
+        lab04.window_merge.check(reference_project.lab_stub(tmp_path, SOLUTIONS["4.3"][0]).add_event)
 
 
 def pairs_of(times, values):
@@ -350,7 +350,7 @@ def or_empty(add_event):
     ],
     ids=["closed-edge", "no-pruning", "twin", "values-apart", "unsorted", "mutates", "or-empty", "none", "pairs"],
 )
-def test_each_merge_mistake_is_named(add_event, make, message):
+def test_each_merge_mistake_is_named(make, message):
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
         lab04.window_merge.check(make(add_event))
 
@@ -430,8 +430,16 @@ def test_each_contract_mistake_is_named(required, message):
         lab04.openapi.check(required, docs())
 
 
-def test_a_response_or_another_document_is_explained():
-    with pytest.raises(ExerciseIncorrect, match="call .json"):
-        lab04.openapi.check(["payment"], Response())
-    with pytest.raises(ExerciseIncorrect, match="no POST /score"):
-        lab04.openapi.check(["payment"], {"paths": {}})
+@pytest.mark.parametrize(("spec", "message"), [(Response(), "call .json"), ({"paths": {}}, "no POST /score")],
+                         ids=["response", "other-document"])
+def test_a_response_or_another_document_is_explained(spec, message):
+    with pytest.raises(ExerciseIncorrect, match=message):
+        lab04.openapi.check(["payment"], spec)
+
+
+def test_the_checks_amount_limit_is_the_contracts():
+    from upi_fraud.serving import contract
+
+    from mlops_course.exercises import _lab04_cases
+
+    assert _lab04_cases.MAX_AMOUNT_INR == contract.MAX_AMOUNT_INR

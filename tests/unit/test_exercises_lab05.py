@@ -1,109 +1,46 @@
 """Lab 05's checks accept the right answers in their usual variants and name each typical mistake.
 
-5.1 to 5.3 are pieces of the learner's project files (data_checks.py, behaviour.py, ct.py). Those files import
-most of the project (ct.py trains and registers), so the reference answers are here, as small modules, and a test
-pins them to the solution notebook's answers; a wrong variant is the reference with one substitution, imported
-from a temporary folder like lab 04's. 5.4's workflows
-are the crafted texts of the cases module, written to a temporary .github/workflows/. No server, no network.
+5.1 to 5.3 are learner modules of the reference project (upi_fraud/validation/units.py, validation/direction.py,
+ct/labels.py), 5.4 its pull-request workflow (.github/workflows/ci.yml). The right answer is the reference file
+itself; a typical wrong answer is the same file with one substitution, loaded as a module of its own
+(reference_project.variant). 5.4's other workflows are the crafted texts of the cases module, written to a
+temporary .github/workflows/. No server, no network.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import itertools
 import re
-import sys
 
 import numpy as np
 import pandas as pd
 import pytest
+import reference_project
 
-from mlops_course import labgen, notebooks
 from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
 from mlops_course.exercises import _lab05_cases as cases
 from mlops_course.exercises import _lab05_workflow, lab05
 
-_names = itertools.count()
-
-REFERENCE = {
-    "data_checks.py": '''import pandas as pd
-
-
-def unit_change(batch, reference, factor=10.0, min_rows=20):
-    usual = float(reference["amount_inr"].median())
-    groups = batch.groupby(batch["app_version"].astype(str), observed=True)["amount_inr"].agg(["median", "size"])
-    ratio = groups.loc[groups["size"] >= min_rows, "median"] / usual
-    flagged = ratio[(ratio >= factor) | (ratio <= 1 / factor)]
-    return {str(version): float(r) for version, r in flagged.items()}
-''',
-    "behaviour.py": '''import numpy as np
-import pandas as pd
-
-RISKIER = {"new_device": 1, "hour_ist": 2, "new_payee": 1.0}
-AMOUNT_FACTOR = 5.0
-
-
-def direction_share(predict, X):
-    twin = X.copy()
-    for column, value in RISKIER.items():
-        if column in twin:
-            twin[column] = value
-    for column in ("amount_inr", "amount_vs_7d_avg"):
-        if column in twin:
-            twin[column] = twin[column] * AMOUNT_FACTOR
-    before, after = np.asarray(predict(X), float), np.asarray(predict(twin), float)
-    return float(np.mean(after > before))
-''',
-    "ct.py": '''def known_as_of(tx, as_of):
-    made = tx[tx["event_timestamp"] < as_of]
-    known = made["is_fraud"].astype(bool) & (made["label_available_at"] < as_of)
-    return known.astype(int).rename("label")
-''',
+UNITS, DIRECTION, LABELS = ("src/upi_fraud/validation/units.py", "src/upi_fraud/validation/direction.py",
+                            "src/upi_fraud/ct/labels.py")
+WORKFLOW = ".github/workflows/ci.yml"
+#: exercise -> (its reference file, the module a notebook passes to check, the function the check calls)
+MODULES = {
+    lab05.unit_change: (UNITS, "upi_fraud.validation.units", "unit_change"),
+    lab05.direction: (DIRECTION, "upi_fraud.validation.direction", "direction_share"),
+    lab05.label_cut: (LABELS, "upi_fraud.ct.labels", "known_as_of"),
 }
-ATTR = {"data_checks.py": "unit_change", "behaviour.py": "direction_share", "ct.py": "known_as_of"}
+FILES = {**{exercise: rel for exercise, (rel, _, _) in MODULES.items()}, lab05.workflow: WORKFLOW}
+BY_ID = {exercise.id: exercise for exercise in FILES}
 
 
-def _module(tmp_path, name, *substitutions):
-    """The reference file `name` with substitutions (old, new), imported from its text as a module."""
-    text = REFERENCE[name]
-    for old, new in substitutions:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / f"lab05_{name[:-3]}_{next(_names)}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module
-    spec.loader.exec_module(module)
-    return module
+def _variant(tmp_path, exercise, *substitutions):
+    """The exercise's reference function, its file with each (old, new) substituted."""
+    rel, _, attr = MODULES[exercise]
+    return getattr(reference_project.variant(tmp_path, rel, *substitutions), attr)
 
 
-def _reference(tmp_path, name, *substitutions):
-    return getattr(_module(tmp_path, name, *substitutions), ATTR[name])
-
-
-def _body(text):
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith(("import", "def"))]
-
-
-@pytest.mark.parametrize("name", sorted(REFERENCE))
-def test_the_reference_answers_are_the_solution_notebooks(name):
-    text = notebooks.written_file("05_ci_for_ml.ipynb", name)
-    block = text.split("### BEGIN SOLUTION", 1)[1].split("### END SOLUTION", 1)[0]
-    solution = [line.strip() for line in block.splitlines()[1:] if line.strip()]
-    assert solution and all(line in _body(REFERENCE[name]) for line in solution), solution
-
-
-@pytest.mark.parametrize(("text", "exercise"), [(REFERENCE["data_checks.py"], lab05.unit_change),
-                                                (REFERENCE["behaviour.py"], lab05.direction),
-                                                (REFERENCE["ct.py"], lab05.label_cut),
-                                                (cases.RIGHT_WORKFLOW, lab05.workflow)],
-                         ids=["5.1", "5.2", "5.3", "5.4"])
-def test_the_hints_come_in_three_steps_and_hold_less_than_half_the_solution(text, exercise):
-    lines = _body(text)
-    held = [line for line in lines if any(line in step for step in exercise.hints)]
-    assert len(exercise.hints) == 3
-    assert len(held) < len(lines) / 2, held
+def _solution_lines(exercise):
+    return [line.strip() for line in reference_project.block(FILES[exercise], exercise.id).lines if line.strip()]
 
 
 def test_the_ids_and_titles_are_the_labs():
@@ -112,23 +49,64 @@ def test_the_ids_and_titles_are_the_labs():
         ("5.3", "the as-of label cut"), ("5.4", "the pull-request job")]
 
 
-@pytest.mark.parametrize(("name", "exercise"), [("data_checks.py", lab05.unit_change),
-                                                ("behaviour.py", lab05.direction), ("ct.py", lab05.label_cut)],
-                         ids=["5.1", "5.2", "5.3"])
-def test_given_a_module_name_the_check_imports_it_and_its_stub_means_not_done(tmp_path, monkeypatch, name, exercise):
-    body = REFERENCE[name]
-    marked = body.replace("\n    ", "\n    ### BEGIN SOLUTION X\n    ", 1).rstrip("\n") + "\n    ### END SOLUTION\n"
-    stub, ids = labgen.stub_out(f"%%writefile project/{name}\n" + marked.replace("SOLUTION X", f"SOLUTION {exercise.id}"))
-    assert ids == [exercise.id]
-    monkeypatch.syspath_prepend(str(tmp_path))
-    right, stubbed = f"lab05_right_{name[:-3]}", f"lab05_stub_{name[:-3]}"
-    (tmp_path / f"{right}.py").write_text(body)
-    assert "Right on" in exercise._checker(right)
-    (tmp_path / f"{stubbed}.py").write_text(stub.partition("\n")[2])
-    with pytest.raises(ExerciseNotDone, match=re.escape(exercise.id)):
-        exercise.check(stubbed)
-    with pytest.raises(ExerciseIncorrect, match="there is no module lab05_nowhere"):
-        exercise.check("lab05_nowhere")
+@pytest.mark.parametrize("ex_id", sorted(BY_ID))
+def test_the_solution_shows_the_reference_files_block(capsys, ex_id):
+    exercise = BY_ID[ex_id]
+    exercise.solution()
+    code = reference_project.block(FILES[exercise], ex_id).code
+    assert capsys.readouterr().out == f"Solution for exercise {ex_id}:\n\n{code.rstrip()}\n"
+
+
+@pytest.mark.parametrize("ex_id", ["5.1", "5.2", "5.3"])
+def test_the_solution_block_is_inside_the_checked_function(ex_id):
+    exercise = BY_ID[ex_id]
+    rel, _, attr = MODULES[exercise]
+    body = [line.strip() for line in reference_project.function_text(rel, attr).splitlines()]
+    assert all(line in body for line in _solution_lines(exercise)), attr
+
+
+@pytest.mark.parametrize("ex_id", sorted(BY_ID))
+def test_the_hints_come_in_three_steps(ex_id):
+    assert len(BY_ID[ex_id].hints) == 3
+
+
+@pytest.mark.parametrize("ex_id", sorted(BY_ID))
+def test_the_hints_hold_less_than_half_the_solution(ex_id):
+    exercise = BY_ID[ex_id]
+    lines = _solution_lines(exercise)
+    held = [line for line in lines if any(line in step for step in exercise.hints)]
+    assert lines and len(held) < len(lines) / 2, held
+
+
+@pytest.mark.parametrize(("ex_id", "said"), [("5.1", "crafted batches"), ("5.2", "crafted models"),
+                                             ("5.3", "crafted cuts")])
+def test_given_its_module_name_the_check_imports_the_reference_and_passes_it(capsys, ex_id, said):
+    exercise = BY_ID[ex_id]
+    exercise.check(MODULES[exercise][1])
+    assert said in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("ex_id", ["5.1", "5.2", "5.3"])
+def test_the_generated_labs_stub_means_not_done(tmp_path, ex_id):
+    exercise = BY_ID[ex_id]
+    rel, _, attr = MODULES[exercise]
+    stub = reference_project.lab_stub(tmp_path, rel)
+    with pytest.raises(ExerciseNotDone, match=re.escape(ex_id)):
+        exercise.check(getattr(stub, attr))
+
+
+def test_a_module_that_does_not_exist_is_named_with_the_file_that_writes_it():
+    with pytest.raises(ExerciseIncorrect, match=re.escape(
+            "there is no module upi_fraud.validation.nowhere: run the %%writefile cell that writes "
+            "project/src/upi_fraud/validation/nowhere.py")):
+        lab05.unit_change.check("upi_fraud.validation.nowhere")
+
+
+def test_a_module_without_the_function_is_named_by_its_file():
+    with pytest.raises(ExerciseIncorrect, match=re.escape(
+            "project/src/upi_fraud/validation/direction.py has no function unit_change: keep the name the exercise "
+            "gives")):
+        lab05.unit_change.check("upi_fraud.validation.direction")
 
 
 # ---------------------------------------------------------------- 5.1
@@ -154,11 +132,9 @@ def loop_unit_change(batch, reference, factor=10.0, min_rows=20):
     return out
 
 
-def test_the_reference_a_series_and_a_loop_pass(tmp_path, capsys):
-    lab05.unit_change.check(_reference(tmp_path, "data_checks.py"))
-    lab05.unit_change.check(series_unit_change)
-    lab05.unit_change.check(loop_unit_change)
-    assert "crafted batches" in capsys.readouterr().out
+@pytest.mark.parametrize("answer", [series_unit_change, loop_unit_change], ids=["series", "loop"])
+def test_other_right_unit_changes_pass(answer):
+    lab05.unit_change.check(answer)
 
 
 GROUPS = 'batch.groupby(batch["app_version"].astype(str), observed=True)["amount_inr"].agg(["median", "size"])'
@@ -167,8 +143,8 @@ GROUPS = 'batch.groupby(batch["app_version"].astype(str), observed=True)["amount
 @pytest.mark.parametrize(
     ("substitutions", "message"),
     [
-        ([(GROUPS, GROUPS.replace('["amount_inr"]', '["m"]').replace("batch.groupby", 'batch.assign(m=batch["amount_inr"]'
-                                                                      '.median()).groupby'))],
+        ([(GROUPS, 'batch.assign(m=batch["amount_inr"].median()).groupby(batch["app_version"].astype(str), '
+                   'observed=True)["m"].agg(["median", "size"])')],
          "it missed 5.7.0, whose median is 100x the usual: the whole batch's median stays normal"),
         ([('agg(["median", "size"])', 'agg(["mean", "size"])'), ('"median"] / usual', '"mean"] / usual')],
          "the ratio for 5.7.0 is 183.3, from a mean: a few huge payments move a mean; use medians"),
@@ -196,21 +172,23 @@ GROUPS = 'batch.groupby(batch["app_version"].astype(str), observed=True)["amount
 )
 def test_each_unit_change_mistake_is_named(tmp_path, substitutions, message):
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
-        lab05.unit_change.check(_reference(tmp_path, "data_checks.py", *substitutions))
+        lab05.unit_change.check(_variant(tmp_path, lab05.unit_change, *substitutions))
+
+
+def test_the_huge_payments_case_has_one_version_whose_mean_alone_is_a_unit_change():
+    batch, reference = cases.unit_change_cases()[2][1:3]
+    stats = batch.groupby(batch["app_version"].astype(str), observed=True)["amount_inr"].agg(["mean", "size"])
+    ratio = stats.loc[stats["size"] >= 20, "mean"] / reference["amount_inr"].median()
+    assert set(ratio[(ratio >= 10) | (ratio <= 0.1)].index) == {"5.5.1"}
 
 
 def test_three_huge_payments_in_a_version_are_not_a_unit_change():
-    def mean_of_version(batch, reference, factor=10.0, min_rows=20):
+    def flags_by_mean(batch, reference, factor=10.0, min_rows=20):  # medians for the ratios, means to pick versions
         stats = batch.groupby(batch["app_version"].astype(str), observed=True)["amount_inr"].agg(["mean", "size"])
         ratio = stats.loc[stats["size"] >= min_rows, "mean"] / reference["amount_inr"].median()
-        return ratio[(ratio >= factor) | (ratio <= 1 / factor)].to_dict()
+        by_mean = ratio[(ratio >= factor) | (ratio <= 1 / factor)].to_dict()
+        return {**by_mean, **loop_unit_change(batch, reference, factor=factor, min_rows=min_rows)}
 
-    def flags_by_mean(batch, reference, **kwargs):  # medians for the ratios, means to pick the versions
-        right = loop_unit_change(batch, reference, **kwargs)
-        return {**mean_of_version(batch, reference, **kwargs), **right}
-
-    batch, reference = cases.unit_change_cases()[2][1:3]
-    assert set(mean_of_version(batch, reference)) == {"5.5.1"}  # the case does what it says
     with pytest.raises(ExerciseIncorrect, match="it flagged 5.5.1, whose median is 1.22x the usual: a few "
                                                 "legitimately huge payments pull its mean"):
         lab05.unit_change.check(flags_by_mean)
@@ -228,25 +206,27 @@ def series_direction(predict, X):
     return (after > before).mean()  # a numpy float
 
 
-def test_the_reference_and_an_assign_variant_pass(tmp_path, capsys):
-    lab05.direction.check(_reference(tmp_path, "behaviour.py"))
+def test_an_assign_variant_of_direction_passes():
     lab05.direction.check(series_direction)
-    assert "crafted models" in capsys.readouterr().out
+
+
+RISKIER = "RISKIER.items()"  # the learner's own table of the riskier values, in place of behaviour.RISKIER
 
 
 @pytest.mark.parametrize(
     ("substitutions", "message"),
     [
         ([("after > before", "after >= before")], "it counts rows whose twin scores the same"),
-        ([('"hour_ist": 2', '"hour_ist": 14')], "the twin's hour_ist is 14: not a night hour in IST (0 to 4); use 2"),
-        ([('"hour_ist": 2', '"hour_ist": 20')], "the twin's hour_ist is 20: not a night hour in IST (0 to 4) (20 and "
-                                                "21 are the UTC hours of 02:00 IST)"),
+        ([(RISKIER, '{"new_device": 1, "hour_ist": 14, "new_payee": 1.0}.items()')],
+         "the twin's hour_ist is 14: not a night hour in IST (0 to 4); use 2"),
+        ([(RISKIER, '{"new_device": 1, "hour_ist": 20, "new_payee": 1.0}.items()')],
+         "the twin's hour_ist is 20: not a night hour in IST (0 to 4) (20 and 21 are the UTC hours of 02:00 IST)"),
         ([("float(np.mean(after > before))", "float(after.mean() > before.mean())")],
          "compare each row's score with its own twin's, not the mean scores"),
-        ([('twin[column] = twin[column] * AMOUNT_FACTOR', 'twin[column] = pd.Series(X[column].to_numpy() * 5.0)')],
+        ([("twin[column] = twin[column] * AMOUNT_FACTOR", "twin[column] = pd.Series(X[column].to_numpy() * 5.0)")],
          "the twin has NaN where X has values: a column built without X's index aligns by label"),
         ([("twin = X.copy()", "twin = X")], "it changed X: `twin = X` is a second name for the same frame"),
-        ([(', "new_payee": 1.0', "")], "the twin's new_payee should be 1.0 on every row"),
+        ([(RISKIER, '{"new_device": 1, "hour_ist": 2}.items()')], "the twin's new_payee should be 1.0 on every row"),
         ([('("amount_inr", "amount_vs_7d_avg")', '("amount_inr",)')], "the twin's amount_vs_7d_avg should be 5 times"),
         ([("twin = X.copy()", "twin = X.copy()[sorted(X.columns)]")],
          "predict was called with the columns ['amount_inr', 'channel'"),
@@ -263,7 +243,7 @@ def test_the_reference_and_an_assign_variant_pass(tmp_path, capsys):
 )
 def test_each_direction_mistake_is_named(tmp_path, substitutions, message):
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
-        lab05.direction.check(_reference(tmp_path, "behaviour.py", *substitutions))
+        lab05.direction.check(_variant(tmp_path, lab05.direction, *substitutions))
 
 
 def test_a_function_that_never_builds_a_twin_is_told_so():
@@ -274,6 +254,17 @@ def test_a_function_that_never_builds_a_twin_is_told_so():
 def test_the_night_case_expects_the_share_of_rows_not_at_night():
     x = cases.model_inputs()
     assert (~x["hour_ist"].isin(lab05.NIGHT)).mean() == 0.7
+
+
+def test_the_checks_riskier_twin_is_the_projects():
+    """The twin the check compares with changes what behaviour.py's RISKIER and AMOUNT_FACTOR say."""
+    from upi_fraud.validation.behaviour import AMOUNT_FACTOR, RISKIER
+
+    x = cases.model_inputs().assign(new_payee=0.0, amount_vs_7d_avg=1.5)  # feature set v2's columns too
+    twin = lab05._riskier(x)
+    assert {column: twin[column].unique().tolist() for column in RISKIER} == {c: [v] for c, v in RISKIER.items()}
+    for column in ("amount_inr", "amount_vs_7d_avg"):
+        assert np.allclose(twin[column], x[column] * AMOUNT_FACTOR), column
 
 
 # ---------------------------------------------------------------- 5.3
@@ -287,13 +278,16 @@ def numpy_known(tx, as_of):
     return pd.Series(np.where(known, 1, 0).astype("int8"), index=made.index, name="label")
 
 
-def test_the_reference_int8_and_bool_labels_pass(tmp_path, capsys):
-    lab05.label_cut.check(_reference(tmp_path, "ct.py"))
+def test_a_numpy_label_cut_with_int8_labels_passes():
     lab05.label_cut.check(numpy_known)
-    lab05.label_cut.check(_reference(tmp_path, "ct.py", ("known.astype(int)", "known")))  # bool: documented as fine
-    # label_available_at is NaT for every legitimate payment, so the date alone is right too
-    lab05.label_cut.check(_reference(tmp_path, "ct.py", ('made["is_fraud"].astype(bool) & ', "")))
-    assert "crafted cuts" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("substitutions", [
+    [("known.astype(int)", "known")],  # bool labels: documented as fine
+    [('made["is_fraud"].astype(bool) & ', "")],  # label_available_at is NaT for every legitimate payment
+], ids=["bool-labels", "report-date-alone"])
+def test_other_right_label_cuts_pass(tmp_path, substitutions):
+    lab05.label_cut.check(_variant(tmp_path, lab05.label_cut, *substitutions))
 
 
 NAIVE = [('tx["event_timestamp"] < as_of', 'tx["event_timestamp"].dt.tz_localize(None) < as_of.tz_localize(None)'),
@@ -332,7 +326,7 @@ NAIVE = [('tx["event_timestamp"] < as_of', 'tx["event_timestamp"].dt.tz_localize
 )
 def test_each_label_cut_mistake_is_named(tmp_path, substitutions, message):
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
-        lab05.label_cut.check(_reference(tmp_path, "ct.py", *substitutions))
+        lab05.label_cut.check(_variant(tmp_path, lab05.label_cut, *substitutions))
 
 
 def test_the_label_cases_hold_every_edge():
@@ -351,6 +345,11 @@ def _written(tmp_path, text, name="ci.yml"):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text)
     return path
+
+
+def test_the_reference_workflow_passes(capsys):
+    lab05.workflow.check(reference_project.path(WORKFLOW))
+    assert "job 'checks' checks out the code, sets up Python 3.11 and runs make ci" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("name", sorted(cases.RIGHT_WORKFLOWS))
@@ -391,24 +390,33 @@ def test_the_schema_error_is_the_one_check_jsonschema_reports():
     doc = {"on": "pull_request", "jobs": {"test": {"steps": [{"run": "make ci"}]}}}
     assert _lab05_workflow.schema_error(doc) == ("GitHub's workflow schema refuses it: at $.jobs.test, 'runs-on' is "
                                                  "a required property")
-    assert "'pull_requests' is not a name GitHub knows" in _lab05_workflow.schema_error({**doc, "on": ["pull_requests"]})
+
+
+def test_an_unknown_event_is_not_a_name_github_knows():
+    doc = {"on": ["pull_requests"], "jobs": {"test": {"runs-on": "ubuntu-latest", "steps": [{"run": "make ci"}]}}}
+    assert "'pull_requests' is not a name GitHub knows" in _lab05_workflow.schema_error(doc)
 
 
 def test_make_targets_read_flags_variables_and_chains():
     assert _lab05_workflow.make_targets("cd . && DATA_SIZE=ci make -j2 ci V=1; make -C docs html") == [["ci"], ["html"]]
+
+
+def test_make_as_an_argument_is_not_a_make_command():
     assert _lab05_workflow.make_targets("echo make ci") == []
 
 
-def test_a_missing_file_a_file_outside_workflows_and_the_stub_are_explained(tmp_path):
+def test_a_missing_workflow_file_is_explained(tmp_path):
     with pytest.raises(ExerciseIncorrect, match="there is no file at"):
         lab05.workflow.check(tmp_path / "project" / ".github" / "workflows" / "ci.yml")
+
+
+def test_a_workflow_outside_github_workflows_is_explained(tmp_path):
     outside = tmp_path / "ci.yml"
-    outside.write_text(cases.RIGHT_WORKFLOW)
+    outside.write_text(reference_project.text(WORKFLOW))
     with pytest.raises(ExerciseIncorrect, match=re.escape("is not in .github/workflows/")):
         lab05.workflow.check(str(outside))
-    marked = cases.RIGHT_WORKFLOW.replace("    steps:\n", "    steps:\n      ### BEGIN SOLUTION 5.4\n") + \
-        "      ### END SOLUTION\n"
-    stub, ids = labgen.stub_out("%%writefile project/.github/workflows/ci.yml\n" + marked)
-    assert ids == ["5.4"]
-    with pytest.raises(ExerciseNotDone, match="5.4"):
-        lab05.workflow.check(_written(tmp_path, stub.partition("\n")[2]))
+
+
+def test_the_generated_labs_workflow_stub_means_not_done(tmp_path):
+    with pytest.raises(ExerciseNotDone, match=re.escape("5.4")):
+        lab05.workflow.check(_written(tmp_path, reference_project.stubbed(WORKFLOW)))

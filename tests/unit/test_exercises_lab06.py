@@ -1,15 +1,13 @@
 """Lab 06's checks accept the right answers in their usual variants and name each typical mistake.
 
-6.1 to 6.3 are pieces of the learner's project files (policy.py, monitor.py). monitor.py imports most of the
-project, so the reference answers are here, as small modules (policy.py's head, which the check reads for its
-Finding, and the function), and a test pins them to the solution notebook's answers; a wrong variant is the
-reference with one substitution, imported from a temporary folder as lab 05's are. No server, no network.
+6.1 and 6.2 are the alert policy's learner module (upi_fraud/monitoring/policy.py), 6.3 the performance module
+(upi_fraud/monitoring/performance.py) of the reference project. The right answer is the reference file itself; a
+typical wrong answer is the same file with one substitution, loaded as a module of its own
+(reference_project.variant). No server, no network.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import itertools
 import re
 import sys
 from types import SimpleNamespace
@@ -17,147 +15,96 @@ from types import SimpleNamespace
 import numpy as np
 import pandas as pd
 import pytest
+import reference_project
 
-from mlops_course import labgen, notebooks
 from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone
 from mlops_course.exercises import _lab06_cases as cases
 from mlops_course.exercises import lab06
 
-NOTEBOOK = "06_monitoring.ipynb"
-FILES = {"6.1": "policy.py", "6.2": "policy.py", "6.3": "monitor.py"}
-ATTR = {"6.1": "calibrate", "6.2": "decide", "6.3": "performance_as_of"}
-_names = itertools.count()
-
-POLICY_HEAD = '''from dataclasses import dataclass
-
-import numpy as np
-import pandas as pd
-
-SEVERITY = {"OK": 0, "WARN": 1, "RETRAIN": 2, "INCIDENT": 3}
-KIND_STATUS = {"data_quality": "INCIDENT", "performance": "RETRAIN", "drift": "WARN", "prediction": "WARN"}
-PARTIAL_WEEK = 0.5
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    check: str
-    sentence: str
-
-    @property
-    def status(self):
-        return KIND_STATUS[self.kind]
-
-
-@dataclass(frozen=True)
-class Verdict:
-    status: str
-    reasons: list
-    retrain: bool
-
-
-'''
-MONITOR_HEAD = "import numpy as np\nimport pandas as pd\n\n\n"
-HEADS = {"6.1": POLICY_HEAD, "6.2": POLICY_HEAD, "6.3": MONITOR_HEAD}
-
-REFERENCE = {
-    "6.1": '''def calibrate(history, direction, margin):
-    usable = history[history["value"].notna()]
-    usable = usable[usable["rows"] >= PARTIAL_WEEK * history["rows"].median()]
-    if usable.empty:
-        raise ValueError("no full week of history to calibrate on: calibrate on more weeks")
-    if direction == "above":
-        return float(usable["value"].max() * margin)
-    if direction == "below":
-        return float(usable["value"].min() / margin)
-    raise ValueError(f"direction is 'above' or 'below', not {direction!r}")
-''',
-    "6.2": '''def decide(findings):
-    ordered = sorted(findings, key=lambda f: -SEVERITY[f.status])  # stable: same-status findings keep their order
-    status = ordered[0].status if ordered else "OK"
-    retrain = any(f.status == "RETRAIN" for f in findings)
-    return Verdict(status=status, reasons=ordered, retrain=retrain)
-''',
-    "6.3": '''def performance_as_of(record, reports, as_of, days=28):
-    window = record[(record["event_timestamp"] >= as_of - pd.Timedelta(days=days)) & (record["event_timestamp"] < as_of)]
-    known = reports[reports["reported_at"] < as_of].sort_values("reported_at").drop_duplicates("txn_id")
-    frauds = window.merge(known[["txn_id", "fraud_type"]], on="txn_id")
-    frauds = frauds.assign(caught=frauds["alert"].astype(int), rupees_caught=frauds["amount_inr"] * frauds["alert"])
-    parts = {**dict(tuple(frauds.groupby("fraud_type"))), "all": frauds}
-    table = pd.DataFrame({name: {"cases": len(part), "caught": int(part["caught"].sum()),
-                                 "rupees": float(part["amount_inr"].sum()),
-                                 "rupees_caught": float(part["rupees_caught"].sum())} for name, part in parts.items()}).T
-    table["recall"] = table["caught"] / table["cases"].where(table["cases"] > 0)
-    return table[["cases", "caught", "recall", "rupees", "rupees_caught"]]
-''',
+POLICY, PERFORMANCE = "src/upi_fraud/monitoring/policy.py", "src/upi_fraud/monitoring/performance.py"
+#: exercise id -> (the exercise, its reference file, the module a notebook passes to check, the function it calls)
+EXERCISES = {
+    "6.1": (lab06.calibrate, POLICY, "upi_fraud.monitoring.policy", "calibrate"),
+    "6.2": (lab06.decide, POLICY, "upi_fraud.monitoring.policy", "decide"),
+    "6.3": (lab06.performance, PERFORMANCE, "upi_fraud.monitoring.performance", "performance_as_of"),
 }
+#: policy.py with numpy, as a learner who reaches for it imports it
+NUMPY = ("import pandas as pd\n", "import numpy as np\nimport pandas as pd\n")
 
 
-def _module(tmp_path, ex_id, *substitutions):
-    """The reference of `ex_id` under its file's head, with substitutions (old, new), imported as a module."""
-    text = HEADS[ex_id] + REFERENCE[ex_id]
-    for old, new in substitutions:
-        assert old in text, old
-        text = text.replace(old, new)
-    path = tmp_path / f"lab06_{ATTR[ex_id]}_{next(_names)}.py"
-    path.write_text(text)
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[path.stem] = module  # decide's check reads the module's Finding
-    spec.loader.exec_module(module)
-    return module
+def _variant(tmp_path, ex_id, *substitutions):
+    """The exercise's reference function, its file with each (old, new) substituted."""
+    _, rel, _, attr = EXERCISES[ex_id]
+    return getattr(reference_project.variant(tmp_path, rel, *substitutions), attr)
 
 
-def _reference(tmp_path, ex_id, *substitutions):
-    return getattr(_module(tmp_path, ex_id, *substitutions), ATTR[ex_id])
+def _decide(tmp_path, monkeypatch, *substitutions):
+    """policy.py's decide with substitutions, its module in sys.modules as when the check imports it by name
+    (the check reads that module's SEVERITY, KIND_STATUS and Finding)."""
+    module = reference_project.variant(tmp_path, POLICY, *substitutions)
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    return module.decide
 
 
-def _body(text):
-    return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith(("import", "def"))]
-
-
-@pytest.mark.parametrize("ex_id", sorted(REFERENCE))
-def test_the_reference_answers_are_the_solution_notebooks(ex_id):
-    text = notebooks.written_file(NOTEBOOK, FILES[ex_id])
-    block = text.split(f"### BEGIN SOLUTION {ex_id}\n", 1)[1].split("### END SOLUTION", 1)[0]
-    solution = [line.strip() for line in block.splitlines() if line.strip()]
-    assert solution and all(line in _body(REFERENCE[ex_id]) for line in solution), solution
-
-
-EXERCISES = {"6.1": lab06.calibrate, "6.2": lab06.decide, "6.3": lab06.performance}
-
-
-@pytest.mark.parametrize("ex_id", sorted(REFERENCE))
-def test_the_hints_come_in_three_steps_and_hold_less_than_half_the_solution(ex_id):
-    lines = _body(REFERENCE[ex_id])
-    held = [line for line in lines if any(line in step for step in EXERCISES[ex_id].hints)]
-    assert len(EXERCISES[ex_id].hints) == 3
-    assert len(held) < len(lines) / 2, held
+def _solution_lines(ex_id):
+    return [line.strip() for line in reference_project.block(EXERCISES[ex_id][1], ex_id).lines if line.strip()]
 
 
 def test_the_ids_and_titles_are_the_labs():
-    assert [(e.id, e.title) for e in EXERCISES.values()] == [
+    assert [(e.id, e.title) for e, *_ in EXERCISES.values()] == [
         ("6.1", "the frozen threshold"), ("6.2", "the alert policy's precedence"),
         ("6.3", "performance on the labels known so far")]
 
 
-@pytest.mark.parametrize("ex_id", sorted(REFERENCE))
-def test_given_a_module_name_the_check_imports_it_and_its_stub_means_not_done(tmp_path, monkeypatch, ex_id):
-    exercise, body = EXERCISES[ex_id], REFERENCE[ex_id]
-    marked = body.replace("\n    ", f"\n    ### BEGIN SOLUTION {ex_id}\n    ", 1).rstrip("\n") + "\n    ### END SOLUTION\n"
-    stub, ids = labgen.stub_out(f"%%writefile project/{FILES[ex_id]}\n" + HEADS[ex_id] + marked)
-    assert ids == [ex_id]
-    monkeypatch.syspath_prepend(str(tmp_path))
-    right, stubbed = f"lab06_right_{ATTR[ex_id]}", f"lab06_stub_{ATTR[ex_id]}"
-    (tmp_path / f"{right}.py").write_text(HEADS[ex_id] + body)
-    assert "Right on" in exercise._checker(right)
-    (tmp_path / f"{stubbed}.py").write_text(stub.partition("\n")[2])
+@pytest.mark.parametrize("ex_id", sorted(EXERCISES))
+def test_the_solution_shows_the_reference_files_block(capsys, ex_id):
+    exercise, rel, *_ = EXERCISES[ex_id]
+    exercise.solution()
+    code = reference_project.block(rel, ex_id).code
+    assert capsys.readouterr().out == f"Solution for exercise {ex_id}:\n\n{code.rstrip()}\n"
+
+
+@pytest.mark.parametrize("ex_id", sorted(EXERCISES))
+def test_the_solution_block_is_inside_the_checked_function(ex_id):
+    _, rel, _, attr = EXERCISES[ex_id]
+    body = [line.strip() for line in reference_project.function_text(rel, attr).splitlines()]
+    assert all(line in body for line in _solution_lines(ex_id)), attr
+
+
+@pytest.mark.parametrize("ex_id", sorted(EXERCISES))
+def test_the_hints_come_in_three_steps(ex_id):
+    assert len(EXERCISES[ex_id][0].hints) == 3
+
+
+@pytest.mark.parametrize("ex_id", sorted(EXERCISES))
+def test_the_hints_hold_less_than_half_the_solution(ex_id):
+    lines = _solution_lines(ex_id)
+    held = [line for line in lines if any(line in step for step in EXERCISES[ex_id][0].hints)]
+    assert lines and len(held) < len(lines) / 2, held
+
+
+@pytest.mark.parametrize(("ex_id", "said"), [("6.1", "crafted histories"), ("6.2", "weeks"),
+                                             ("6.3", "crafted records")])
+def test_given_its_module_name_the_check_imports_the_reference_and_passes_it(capsys, ex_id, said):
+    exercise, _, module, _ = EXERCISES[ex_id]
+    exercise.check(module)
+    assert said in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("ex_id", sorted(EXERCISES))
+def test_the_generated_labs_stub_means_not_done(tmp_path, ex_id):
+    exercise, rel, _, attr = EXERCISES[ex_id]
+    stub = reference_project.lab_stub(tmp_path, rel)
     with pytest.raises(ExerciseNotDone, match=re.escape(ex_id)):
-        exercise.check(stubbed)
-    with pytest.raises(ExerciseIncorrect, match="there is no module lab06_nowhere"):
-        exercise.check("lab06_nowhere")
-    for name in (right, stubbed):
-        sys.modules.pop(name, None)
+        exercise.check(getattr(stub, attr))
+
+
+@pytest.mark.parametrize("ex_id", sorted(EXERCISES))
+def test_a_module_that_does_not_exist_is_named_with_the_file_that_writes_it(ex_id):
+    with pytest.raises(ExerciseIncorrect, match=re.escape(
+            "there is no module upi_fraud.monitoring.nowhere: run the %%writefile cell that writes "
+            "project/src/upi_fraud/monitoring/nowhere.py")):
+        EXERCISES[ex_id][0].check("upi_fraud.monitoring.nowhere")
 
 
 # ---------------------------------------------------------------- 6.1
@@ -173,11 +120,12 @@ def numpy_calibrate(history, direction, margin):
     return np.max(usable) * margin if direction == "above" else np.min(usable) / margin
 
 
-def test_the_reference_a_numpy_variant_and_the_measured_weeks_median_pass(tmp_path, capsys):
-    lab06.calibrate.check(_reference(tmp_path, "6.1"))
+def test_a_numpy_calibrate_passes():
     lab06.calibrate.check(numpy_calibrate)
-    lab06.calibrate.check(_reference(tmp_path, "6.1", ('history["rows"].median()', 'usable["rows"].median()')))
-    assert "crafted histories" in capsys.readouterr().out
+
+
+def test_a_calibrate_that_takes_the_median_week_over_the_measured_weeks_passes(tmp_path):
+    lab06.calibrate.check(_variant(tmp_path, "6.1", ('history["rows"].median()', 'usable["rows"].median()')))
 
 
 MAX, MIN = 'float(usable["value"].max() * margin)', 'float(usable["value"].min() / margin)'
@@ -196,7 +144,7 @@ MAX, MIN = 'float(usable["value"].max() * margin)', 'float(usable["value"].min()
          "it starts from the highest clean week: for 'below' a low value is bad"),
         ([('    usable = usable[usable["rows"] >= PARTIAL_WEEK * history["rows"].median()]\n', "")],
          "it comes from a partial week (800 rows, the median week has 4990)"),
-        ([('usable = history[history["value"].notna()]', "usable = history"),
+        ([NUMPY, ('usable = history[history["value"].notna()]', "usable = history"),
           ('usable["value"].max()', 'np.max(usable["value"].to_numpy())')], "the threshold is NaN"),
         ([('usable = history[history["value"].notna()]', "usable = history")],
          "with no usable week there is nothing to calibrate on; raise ValueError (a NaN threshold would never alert"),
@@ -207,7 +155,7 @@ MAX, MIN = 'float(usable["value"].max() * margin)', 'float(usable["value"].min()
            '    history.dropna(subset=["value"], inplace=True)\n    usable = history')],
          "it changed the history it was given"),
         ([(MAX, 'usable[["value"]].max() * margin')], "calibrate returned Series: return one number"),
-        ([('history["rows"].median()', 'np.median(history["rows"])')],
+        ([NUMPY, ('history["rows"].median()', 'np.median(history["rows"])')],
          "calling calibrate(...) raised ValueError: no full week of history to calibrate on: calibrate on more weeks "
          "(rows is NaN in the weeks the statistic was not measured: numpy's median of them is NaN"),
     ],
@@ -216,7 +164,7 @@ MAX, MIN = 'float(usable["value"].max() * margin)', 'float(usable["value"].min()
 )
 def test_each_calibrate_mistake_is_named(tmp_path, substitutions, message):
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
-        lab06.calibrate.check(_reference(tmp_path, "6.1", *substitutions))
+        lab06.calibrate.check(_variant(tmp_path, "6.1", *substitutions))
 
 
 def test_a_threshold_does_not_depend_on_which_weeks_the_median_week_is_taken_over():
@@ -234,6 +182,12 @@ def test_the_crafted_histories_tell_the_mistakes_apart():
         wrong = {full.mean() * margin, full.mean() / margin, full.max(), full.min(), full.max() / margin,
                  full.min() * margin, measured["value"].max() * margin, measured["value"].min() / margin}
         assert want not in wrong and len(wrong) == 8, what
+
+
+def test_the_checks_partial_week_is_the_policys():
+    from upi_fraud.monitoring.policy import PARTIAL_WEEK
+
+    assert cases.PARTIAL_WEEK == PARTIAL_WEEK
 
 
 # ---------------------------------------------------------------- 6.2
@@ -254,18 +208,27 @@ def namespace_decide(findings):
     return SimpleNamespace(status=status, reasons=reasons, retrain=any(f.kind == "performance" for f in findings))
 
 
-def test_the_reference_a_tuple_and_a_namespace_pass(tmp_path, capsys):
-    lab06.decide.check(_reference(tmp_path, "6.2"))
-    lab06.decide.check(tuple_decide)
-    lab06.decide.check(namespace_decide)
-    lab06.decide.check(_reference(tmp_path, "6.2", ("key=lambda f: -SEVERITY[f.status]",
-                                                    "key=lambda f: SEVERITY[f.status], reverse=True")))
-    assert "weeks" in capsys.readouterr().out
+@pytest.mark.parametrize("answer", [tuple_decide, namespace_decide], ids=["tuple", "namespace"])
+def test_other_right_decides_pass(answer):
+    lab06.decide.check(answer)
 
 
-ORDERED = "ordered = sorted(findings, key=lambda f: -SEVERITY[f.status])  # stable: same-status findings keep their order"
+def test_a_decide_that_sorts_in_reverse_passes(tmp_path, monkeypatch):
+    lab06.decide.check(_decide(tmp_path, monkeypatch, ("key=lambda f: -SEVERITY[f.status]",
+                                                       "key=lambda f: SEVERITY[f.status], reverse=True")))
+
+
+def test_the_checks_tables_are_the_policys():
+    from upi_fraud.monitoring import findings
+
+    assert (cases.SEVERITY, cases.KIND_STATUS) == (findings.SEVERITY, findings.KIND_STATUS)
+
+
+SORTED = "sorted(findings, key=lambda f: -SEVERITY[f.status])"
+ORDERED = f"ordered = {SORTED}  # stable: same-status findings keep their order"
 STATUS = 'status = ordered[0].status if ordered else "OK"'
 RETRAIN = 'retrain = any(f.status == "RETRAIN" for f in findings)'
+IMPORT = "from upi_fraud.monitoring.findings import SEVERITY, Finding, Verdict\n"
 
 
 @pytest.mark.parametrize(
@@ -287,13 +250,17 @@ RETRAIN = 'retrain = any(f.status == "RETRAIN" for f in findings)'
          "retrain is True, but no finding is RETRAIN: drift and prediction findings are WARN"),
         ([(RETRAIN, 'retrain = status in ("RETRAIN", "INCIDENT")')],
          "retrain is True, but no finding is RETRAIN: a data-quality incident pages on-call"),
-        ([('"drift": "WARN"', '"drift": "RETRAIN"')], "policy.py's KIND_STATUS is"),
+        ([(IMPORT, IMPORT + 'KIND_STATUS = {"data_quality": "INCIDENT", "performance": "RETRAIN", "drift": "RETRAIN", '
+                            '"prediction": "WARN"}\n')],
+         "policy.py's KIND_STATUS is {'data_quality': 'INCIDENT', 'performance': 'RETRAIN', 'drift': 'RETRAIN'"),
+        ([(IMPORT, IMPORT + 'SEVERITY = {"OK": 0, "WARN": 1, "INCIDENT": 2, "RETRAIN": 3}\n')],
+         "policy.py's SEVERITY is {'OK': 0, 'WARN': 1, 'INCIDENT': 2, 'RETRAIN': 3}: keep findings.py's table"),
         ([(ORDERED, "findings.sort(key=lambda f: -SEVERITY[f.status])\n    ordered = findings")],
          "it reordered the list it was given: findings.sort() sorts in place"),
         ([("reasons=ordered", "reasons=list(findings)")], "the reasons are in the order the checks ran"),
         ([("reasons=ordered", "reasons=sorted(findings, key=lambda f: SEVERITY[f.status])")],
          "the reasons are least severe first"),
-        ([("sorted(findings, key=lambda f: -SEVERITY[f.status])", "sorted(findings, key=lambda f: SEVERITY[f.status])[::-1]")],
+        ([(SORTED, "sorted(findings, key=lambda f: SEVERITY[f.status])[::-1]")],
          "findings of the same status should keep the order the checks found them in"),
         ([("reasons=ordered", "reasons=[f for f in ordered if f.status == status]")],
          "the reasons hold only the findings of the week's status"),
@@ -303,12 +270,12 @@ RETRAIN = 'retrain = any(f.status == "RETRAIN" for f in findings)'
          "decide returned str: return a Verdict(status, reasons, retrain)"),
     ],
     ids=["text-max", "first", "last", "retrain-over-incident", "empty-crashes", "retrain-if-status",
-         "retrain-on-drift", "retrain-on-incident", "drift-table", "sorts-in-place", "unsorted", "least-first",
-         "unstable", "top-only", "sentences", "status-only"],
+         "retrain-on-drift", "retrain-on-incident", "drift-table", "severity-table", "sorts-in-place", "unsorted",
+         "least-first", "unstable", "top-only", "sentences", "status-only"],
 )
-def test_each_decide_mistake_is_named(tmp_path, substitutions, message):
+def test_each_decide_mistake_is_named(tmp_path, monkeypatch, substitutions, message):
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
-        lab06.decide.check(_reference(tmp_path, "6.2", *substitutions))
+        lab06.decide.check(_decide(tmp_path, monkeypatch, *substitutions))
 
 
 # ---------------------------------------------------------------- 6.3
@@ -328,10 +295,14 @@ def agg_performance(record, reports, as_of, days=28):
     return table.assign(share=table["cases"] / max(len(frauds), 1)).iloc[::-1]
 
 
-def test_the_reference_and_an_aggregating_variant_pass(tmp_path, capsys):
-    lab06.performance.check(_reference(tmp_path, "6.3"))
+def test_an_aggregating_performance_passes():
     lab06.performance.check(agg_performance)
-    assert "crafted records" in capsys.readouterr().out
+
+
+def test_the_checks_window_is_the_projects():
+    from upi_fraud.monitoring.config import WINDOW_DAYS
+
+    assert cases.WINDOW_DAYS == WINDOW_DAYS
 
 
 WINDOW = '(record["event_timestamp"] >= as_of - pd.Timedelta(days=days)) & '
@@ -381,7 +352,7 @@ NAIVE = ('    window =', '    as_of = as_of.tz_localize(None)\n'
 )
 def test_each_performance_mistake_is_named(tmp_path, substitutions, message):
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
-        lab06.performance.check(_reference(tmp_path, "6.3", *substitutions))
+        lab06.performance.check(_variant(tmp_path, "6.3", *substitutions))
 
 
 def test_each_way_of_counting_wrongly_changes_the_first_record():
@@ -397,6 +368,6 @@ def test_each_way_of_counting_wrongly_changes_the_first_record():
 def test_two_mistakes_at_once_are_both_named(tmp_path):
     with pytest.raises(ExerciseIncorrect, match=re.escape("it counted a fraud reported exactly at as_of")
                        + ".*" + re.escape("; and it counted a payment reported twice")):
-        lab06.performance.check(_reference(tmp_path, "6.3", ('reports["reported_at"] < as_of',
-                                                              'reports["reported_at"] <= as_of'),
-                                           ('.drop_duplicates("txn_id")', "")))
+        lab06.performance.check(_variant(tmp_path, "6.3", ('reports["reported_at"] < as_of',
+                                                           'reports["reported_at"] <= as_of'),
+                                         ('.drop_duplicates("txn_id")', "")))

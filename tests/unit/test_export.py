@@ -1,4 +1,4 @@
-"""The export's rewriting and refusals, on small crafted projects in a temporary folder (no Feast, no git run).
+"""The export's steps and refusals, on small crafted projects in a temporary folder (no Feast, no git run).
 
 What the whole export does to a real workspace, and that the result passes its own CI, is
 tests/course/test_lab07_export.py.
@@ -6,10 +6,9 @@ tests/course/test_lab07_export.py.
 
 from __future__ import annotations
 
-import sys
+from pathlib import Path
 
 import pytest
-import yaml
 
 from mlops_course import export as exporting
 from mlops_course import export_readme
@@ -17,71 +16,42 @@ from mlops_course.cli import main
 from mlops_course.export import ExportError
 from mlops_course.export_readme import first_line, readme
 
-
-def test_imports_and_strings_name_the_kit():
-    text = ("from mlops_course import data, story  # noqa: E402\nimport mlops_course.data as d\n"
-            "source = f\"mlops_course.data.load(size={size!r})\"\n")
-    assert exporting.rewrite_text(text) == (
-        "from upi_kit import data, story  # noqa: E402\nimport upi_kit.data as d\n"
-        "source = f\"upi_kit.data.load(size={size!r})\"\n")
+ROOT = Path(__file__).resolve().parents[2]
 
 
-def test_the_courses_variables_are_renamed_and_lookalikes_are_left_for_the_guard():
-    text = ("ci:\n\tMLOPS_WORKSPACE=$(CI_STATE) make ci-steps\nos.environ.get('MLOPS_COURSE_ROOT')\n"
-            "MLOPS_DATA_CACHE MLOPS_WORKSPACE_OLD\n")
-    assert exporting.rewrite_text(text) == ("ci:\n\tUPI_WORKSPACE=$(CI_STATE) make ci-steps\n"
-                                            "os.environ.get('UPI_PROJECT_ROOT')\nUPI_DATA_CACHE MLOPS_WORKSPACE_OLD\n")
+def test_solution_markers_are_dropped(tmp_path):
+    (tmp_path / ".github" / "workflows").mkdir(parents=True)
+    workflow = tmp_path / ".github" / "workflows" / "ci.yml"
+    workflow.write_text("    steps:\n      ### BEGIN SOLUTION 5.4\n      - run: make ci\n      ### END SOLUTION\n")
+    (tmp_path / "gate.py").write_text("def gate():\n    ### BEGIN SOLUTION 2.5\n    return 1\n    ### END SOLUTION\n")
+    exporting.drop_markers(tmp_path)
+    assert workflow.read_text() == "    steps:\n      - run: make ci\n"
+    assert (tmp_path / "gate.py").read_text() == "def gate():\n    return 1\n"
 
 
-def test_solution_markers_are_dropped():
-    text = "    steps:\n      ### BEGIN SOLUTION 5.4\n      - run: make ci\n      ### END SOLUTION\n"
-    assert exporting.rewrite_text(text) == "    steps:\n      - run: make ci\n"
-
-
-def test_requirements_get_a_truthful_comment():
-    text = "# pinned (lab 05). The course's package\n# (mlops_course: the dataset) is installed beside it.\npandas==2.3.3\n"
-    out = exporting.rewrite_requirements(exporting.rewrite_text(text))
-    assert out == exporting.REQUIREMENTS_HEADER + "pandas==2.3.3\n"
-    assert "upi_kit/" in out and "beside" not in out
-
-
-def test_rewrite_tree_rewrites_text_files_only(tmp_path):
-    (tmp_path / "train.py").write_text("from mlops_course import data\n")
-    (tmp_path / "Makefile").write_text("ci:\n\tMLOPS_WORKSPACE=.ci pytest\n")
-    (tmp_path / "requirements.txt").write_text("# beside mlops_course\nnumpy\n")
-    (tmp_path / "model.bin").write_bytes(b"\0mlops_course")
-    exporting.rewrite_tree(tmp_path)
-    assert (tmp_path / "train.py").read_text() == "from upi_kit import data\n"
-    assert (tmp_path / "Makefile").read_text() == "ci:\n\tUPI_WORKSPACE=.ci pytest\n"
-    assert (tmp_path / "requirements.txt").read_text().endswith("\nnumpy\n")
-    assert (tmp_path / "model.bin").read_bytes() == b"\0mlops_course"
-    exporting.check_leftovers(tmp_path)  # binary files are not text: nothing left
-
-
-def test_the_leftover_guard_names_the_file(tmp_path):
+def test_the_leftover_guard_names_the_file_and_skips_binary_files(tmp_path):
     (tmp_path / "ok.py").write_text("from upi_kit import story\n")
+    (tmp_path / "model.bin").write_bytes(b"\0mlops_course")
+    exporting.check_leftovers(tmp_path)
     (tmp_path / "notes").mkdir()
     (tmp_path / "notes" / "run.json").write_text('{"size": "MLOPS_CATCHUP_SIZE"}')
-    with pytest.raises(ExportError, match=r"^notes/run\.json still mentions MLOPS_ after the export rewrote it"):
+    with pytest.raises(ExportError, match=r"^notes/run\.json mentions MLOPS_, so the exported project would need "
+                                          r"the course"):
         exporting.check_leftovers(tmp_path)
 
 
-@pytest.mark.parametrize("registry", ["/ws/project/feature_repo/data/registry.db",
-                                      {"path": "/ws/project/feature_repo/data/registry.db", "cache_ttl_seconds": 60}])
-def test_the_feature_store_paths_become_relative(registry):
-    config = {"project": "upi_fraud", "provider": "local", "registry": registry,
-              "online_store": {"type": "sqlite", "path": "/elsewhere/project/feature_repo/data/online_store.db"},
-              "offline_store": {"type": "duckdb"}, "entity_key_serialization_version": 3}
-    out = yaml.safe_load(exporting.relative_store_config(yaml.safe_dump(config, sort_keys=False)))
-    assert (out["registry"]["path"] if isinstance(registry, dict) else out["registry"]) == "data/registry.db"
-    assert out["online_store"] == {"type": "sqlite", "path": "data/online_store.db"}
-    assert list(out) == list(config) and out["offline_store"] == {"type": "duckdb"}
+def test_the_reference_project_names_no_course_package_or_variable():
+    """The reference project is what every workspace copies: the guard must find nothing in it."""
+    assert exporting.leftovers(ROOT / "project") == []
 
 
 def _project(ws, tests=True):
+    """A project as lab 05 leaves it, reduced to what find_project looks for."""
     project = ws / "project"
-    (project / "tests").mkdir(parents=True)
+    for folder in ("tests", "src/upi_kit"):
+        (project / folder).mkdir(parents=True)
     (project / "Makefile").write_text("ci:\n\techo ci\n")
+    (project / "pyproject.toml").write_text("[project]\nname = 'upi-fraud'\n")
     if not tests:
         (project / "tests").rmdir()
     return project
@@ -116,43 +86,8 @@ def test_caches_and_scratch_state_are_not_copied(tmp_path):
         (project / name).write_text("x")
     exporting.copy_project(project, tmp_path / "out")
     copied = sorted(p.relative_to(tmp_path / "out").as_posix() for p in (tmp_path / "out").rglob("*") if p.is_file())
-    assert copied == ["Makefile", "feature_repo/data/device.parquet", "feature_repo/data/online_store.db", "train.py"]
-
-
-def test_the_vendored_kit_is_standalone_and_rooted_in_the_export(tmp_path, monkeypatch):
-    exporting.vendor(tmp_path)
-    exporting.rewrite_tree(tmp_path)
-    exporting.check_leftovers(tmp_path)
-    exporting.check_imports(tmp_path)
-    for var in ("UPI_WORKSPACE", "UPI_DATA_CACHE", "UPI_PROJECT_ROOT"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.syspath_prepend(str(tmp_path))
-    try:
-        from upi_kit import workspace as kit_ws
-
-        assert kit_ws.WORKSPACE_ENV == "UPI_WORKSPACE" and kit_ws.DATA_CACHE_ENV == "UPI_DATA_CACHE"
-        assert kit_ws.course_root() == tmp_path.resolve()
-        assert kit_ws._root_path() == tmp_path.resolve() / "workspace"
-    finally:
-        for name in [m for m in sys.modules if m == "upi_kit" or m.startswith("upi_kit.")]:
-            del sys.modules[name]
-
-
-@pytest.mark.parametrize(("path", "code", "problem"), [
-    ("train.py", "from upi_kit import checks\n",
-     r"train\.py:1 imports upi_kit\.checks \(mlops_course\.checks in the course\), which the export does not vendor "
-     r"\(only story, errors, workspace, data\)"),
-    ("upi_kit/extra.py", "import os\n\nimport sklearn\n", r"upi_kit/extra\.py:3 imports sklearn, which is not the"),
-])
-def test_an_import_the_export_cannot_satisfy_is_named(tmp_path, path, code, problem):
-    (tmp_path / "upi_kit").mkdir()
-    (tmp_path / "upi_kit" / "__init__.py").write_text("from .story import YEAR\n")
-    (tmp_path / "upi_kit" / "story.py").write_text("YEAR = 2025\n")
-    (tmp_path / "ok.py").write_text("from upi_kit import story\nfrom upi_kit.story import YEAR\nimport upi_kit\n")
-    exporting.check_imports(tmp_path)
-    (tmp_path / path).write_text(code)
-    with pytest.raises(ExportError, match=problem):
-        exporting.check_imports(tmp_path)
+    assert copied == ["Makefile", "feature_repo/data/device.parquet", "feature_repo/data/online_store.db",
+                      "pyproject.toml", "train.py"]
 
 
 def test_a_failed_export_leaves_the_folder_as_it_found_it(tmp_path):
@@ -160,7 +95,7 @@ def test_a_failed_export_leaves_the_folder_as_it_found_it(tmp_path):
     (project / "notes.json").write_text('{"size": "MLOPS_CATCHUP_SIZE"}')  # the leftover guard stops the export
     (tmp_path / "empty").mkdir()
     for dest, existed in ((tmp_path / "empty", True), (tmp_path / "new", False)):
-        with pytest.raises(ExportError, match="notes.json still mentions MLOPS_"):
+        with pytest.raises(ExportError, match="notes.json mentions MLOPS_"):
             exporting.export(dest, tmp_path / "ws")
         assert dest.exists() is existed and (not existed or list(dest.iterdir()) == [])
 
@@ -175,14 +110,16 @@ def test_the_gitignore_keeps_the_projects_own_lines(tmp_path):
 
 def test_the_readme_lists_the_files_and_only_the_results_on_record(tmp_path):
     dest, ws = tmp_path / "out", tmp_path / "ws"
-    (dest / "upi_kit").mkdir(parents=True)
-    (dest / "upi_kit" / "__init__.py").write_text('"""The kit.\n\nMore."""\n')
+    (dest / "src" / "upi_kit").mkdir(parents=True)
+    (dest / "src" / "upi_kit" / "__init__.py").write_text('"""The kit.\n\nMore."""\n')
+    (dest / "src" / "upi_kit" / "story.py").write_text('"""The story."""\n')
     (dest / "train.py").write_text('"""Train the model.\n\nDetails."""\n')
     (dest / "Makefile").write_text("# The commands. More.\n#   make ci   all\nci:\n\ttrue\ntrain:\n\ttrue\n")
     text = readme(dest, ws)
     assert "| train.py | Train the model. |" in text and "| Makefile | The commands. |" in text
-    assert "| upi_kit/ | The kit. |" in text and "`make ci`" in text and "`make test`" not in text
-    assert "## Results" not in text and "monitor.py" not in text and "loop.py" not in text
+    assert "| src/upi_kit/ | The kit. |" in text and "story.py" not in text
+    assert "`make ci`" in text and "`make test`" not in text
+    assert "## Results" not in text and "upi-monitor" not in text and "upi-loop" not in text
     (ws / "monitoring").mkdir(parents=True)
     (ws / "monitoring" / "weeks.json").write_text(
         '{"2025-09-08": {"status": "INCIDENT", "reasons": [{"check": "unit_fold"}, {"check": "drift"}]},'

@@ -45,7 +45,7 @@ def test_solution_blocks_become_a_todo_and_a_stub_at_the_same_indent():
 
 
 def test_in_a_cell_that_writes_a_project_file_the_stub_raises_not_implemented_in_the_file():
-    cell = ("%%writefile {PROJECT}/rules.py\ndef score(df):\n    ### BEGIN SOLUTION 1.3\n    return df.amount > 0\n"
+    cell = ("%%writefile project/src/upi_fraud/rules.py\ndef score(df):\n    ### BEGIN SOLUTION 1.3\n    return df.amount > 0\n"
             "    ### END SOLUTION\n")
     text, ids = labgen.stub_out(cell)
     assert ids == ["1.3"] and "mc.todo" not in text  # the learner's file must not need the course
@@ -132,3 +132,52 @@ def test_a_build_removes_an_orphan_lab(course):
     shutil.copy(course / "labs" / "01_x.ipynb", course / "labs" / "02_orphan.ipynb")
     assert labgen.build(course) == ["removed labs/02_orphan.ipynb"]
     assert not (course / "labs" / "02_orphan.ipynb").exists()
+
+
+# ---------------------------------------------------------------- exercise cells and the reference project
+
+MODULE = "def f():\n    ### BEGIN SOLUTION 1.2\n    return 42\n    ### END SOLUTION\n"
+
+
+def _writefile(path, body):
+    return ("code", f"{labgen.WRITEFILE_PREFIX}{path}\n{body}")
+
+
+@pytest.fixture
+def with_project(course):
+    """The mini course with a reference project: one learner module (solution markers) and one given file."""
+    (course / "project" / "src" / "pkg").mkdir(parents=True)
+    (course / "project" / "src" / "pkg" / "mine.py").write_text(MODULE)
+    (course / "project" / "src" / "pkg" / "given.py").write_text("GIVEN = 1\n")
+    return course
+
+
+def _solution(course, *cells):
+    notebooks.write(nb(("code", "import mlops_course as mc"), *cells), course / "solutions" / "01_x.ipynb")
+
+
+def test_an_exercise_cell_that_drifted_from_its_reference_file_is_reported_then_synced(with_project):
+    _solution(with_project, _writefile("src/pkg/mine.py", "def f():\n    return 41\n"))
+    assert labgen.sync_exercise_cells(with_project, check=True) == [
+        "solutions/01_x.ipynb: its cell for project/src/pkg/mine.py differs from the reference file"]
+    assert labgen.sync_exercise_cells(with_project) == ["synced exercise cells of solutions/01_x.ipynb with project/"]
+    cell = notebooks.read(with_project / "solutions" / "01_x.ipynb")["cells"][1]
+    assert notebooks.source(cell) == f"{labgen.WRITEFILE_PREFIX}src/pkg/mine.py\n{MODULE}"
+    assert labgen.sync_exercise_cells(with_project, check=True) == []
+
+
+def test_a_build_check_reports_a_drifted_exercise_cell(with_project):
+    _solution(with_project, _writefile("src/pkg/mine.py", MODULE))
+    labgen.build(with_project)
+    (with_project / "project" / "src" / "pkg" / "mine.py").write_text(MODULE.replace("42", "43"))
+    assert labgen.build(with_project, check=True)[0].endswith("differs from the reference file")
+
+
+@pytest.mark.parametrize(("path", "says"), [
+    ("src/pkg/given.py", "a given file: a lab copies given files"),
+    ("src/pkg/missing.py", "not a file of the reference project"),
+])
+def test_a_cell_may_write_only_a_learner_module_of_the_reference(with_project, path, says):
+    _solution(with_project, _writefile(path, "X = 1\n"))
+    with pytest.raises(BuildError, match=says):
+        labgen.sync_exercise_cells(with_project, check=True)

@@ -1,4 +1,4 @@
-"""Reading notebooks: a cell's source, the solution blocks, and the files a solution writes."""
+"""Reading notebooks: a cell's source, the solution blocks, the JSON a solution printed."""
 
 import pytest
 
@@ -16,7 +16,6 @@ SOLUTION = {
         code_cell(["import mlops_course as mc\n", "x = 1\n"]),
         code_cell("def f(x):\n    ### BEGIN SOLUTION 1.2\n    y = 2 * x\n\n    return y\n    ### END SOLUTION\n"),
         code_cell("### BEGIN SOLUTION 1.3\nanswer = f(21)\n### END SOLUTION\n"),
-        code_cell("%%writefile {PROJECT}/train.py\nprint('train')\n"),
     ],
     "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
 }
@@ -51,12 +50,6 @@ def test_solution_code_is_read_from_the_notebook_that_holds_the_block(course):
     assert notebooks.solution_code("2.1", root=course) == "z = 0\n"
     with pytest.raises(BuildError, match="no notebook .* has a solution block for exercise 4.4"):
         notebooks.solution_code("4.4", root=course)
-
-
-def test_written_file_returns_what_a_solution_writes_into_the_project(course):
-    assert notebooks.written_file("01_x.ipynb", "train.py", root=course) == "print('train')\n"
-    with pytest.raises(BuildError, match="no %%writefile cell for serve.py"):
-        notebooks.written_file("01_x.ipynb", "serve.py", root=course)
 
 
 def test_dumps_is_stable_and_ends_with_a_newline():
