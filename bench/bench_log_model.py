@@ -22,9 +22,9 @@ from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import OneHotEncoder
+from upi_kit import data
 
 from mlops_course import workspace
-from upi_kit import data
 
 
 def _model() -> tuple[object, pd.DataFrame]:

@@ -30,7 +30,6 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
-
 from upi_kit import story
 
 from .periods import ist_dates

@@ -25,6 +25,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 from typing import TYPE_CHECKING
 
 from . import workspace
@@ -164,26 +165,29 @@ def importable(ws: Path | None = None) -> None:
     os.environ.update({"PYTHONPATH": workspace.environment()["PYTHONPATH"]})
 
 
-def _forget(project: Path) -> None:
-    """Drop the project's own modules (upi_fraud, the Feast repo's) from this process's import cache."""
+def _forget(project: Path) -> dict[str, ModuleType]:
+    """Take the project's own modules (upi_fraud, the Feast repo's) out of this process's import cache."""
     repo_modules = {f.stem for f in (project / "feature_repo").glob("*.py")}
+    taken = {}
     for name in [n for n in sys.modules if n.split(".")[0] in {"upi_fraud", *repo_modules}]:
         file = getattr(sys.modules[name], "__file__", None) or ""
         if name.split(".")[0] == "upi_fraud" or "feature_repo" in file:
-            del sys.modules[name]
+            taken[name] = sys.modules.pop(name)
+    return taken
 
 
 @contextmanager
 def imported(ws: Path | None = None, project: Path | None = None) -> Iterator[Path]:
-    """The workspace's project (or `project`, e.g. the reference) importable in this process (a test, a bench),
-    then forgotten; yields the project folder.
+    """The workspace's project (or `project`, e.g. the reference) importable in this process (a test, a bench);
+    yields the project folder.
 
-    Another copy of `upi_fraud` imported earlier (the course's reference, another workspace's) is forgotten
-    first, so `import upi_fraud...` inside the block reads this project's files.
+    Another copy of `upi_fraud` imported earlier (the course's reference, another workspace's) is set aside
+    first, so `import upi_fraud...` inside the block reads this project's files, and put back afterwards, so
+    whoever imported it before still finds the modules it holds in sys.modules.
     """
     project = project or (ws or workspace.root()) / "project"
     paths = [str(project / root) for root in IMPORT_ROOTS]
-    _forget(project)
+    before = _forget(project)
     sys.path[:0] = paths
     try:
         yield project
@@ -191,6 +195,7 @@ def imported(ws: Path | None = None, project: Path | None = None) -> Iterator[Pa
         for path in paths:
             sys.path.remove(path)
         _forget(project)
+        sys.modules.update(before)
 
 
 @dataclass(frozen=True)

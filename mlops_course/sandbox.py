@@ -37,6 +37,11 @@ def prepare(folder: Path) -> dict[str, str]:
     repo.mkdir(parents=True, exist_ok=True)
     config = yaml.safe_load(config_path.read_text())
     config["online_store"]["path"] = str(folder / "online_store.db")
+    registry = config["registry"]  # read from the workspace's repo: relative paths are relative to that folder
+    if isinstance(registry, dict):
+        registry["path"] = str(config_path.parent / registry["path"])
+    else:
+        config["registry"] = str(config_path.parent / registry)
     (repo / "feature_store.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
     with sqlite3.connect(snapshot) as src, sqlite3.connect(folder / "online_store.db") as dst:
         src.backup(dst)

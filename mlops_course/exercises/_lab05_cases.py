@@ -10,7 +10,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
 from upi_kit import story
 
 from ..checks import Wrong

@@ -17,7 +17,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ValidationError
-
 from upi_kit import story
 
 from ..checks import Wrong, call_learner, exercise, require_type

@@ -21,7 +21,7 @@ def feature_store(course_ws):
     if snapshot.is_file():  # lab 04 ran in this workspace: the live store moved on; the snapshot is the go-live store
         config = store.config.model_copy(deep=True)
         config.online_store.path = str(snapshot)
-        store = FeatureStore(config=config)
+        store = FeatureStore(repo_path=str(workspace.feature_repo_dir()), config=config)
     return store, lab.params("ci")
 
 

@@ -24,7 +24,8 @@ from upi_kit import data
 from mlops_course import project as course_project
 from mlops_course import sandbox, services
 
-DOCUMENTED = {"txn_id", "score", "alert", "decision", "threshold", "model_version", "feature_set", "reasons", "features"}
+DOCUMENTED = {"txn_id", "score", "alert", "decision", "threshold", "model_version", "feature_set", "reasons", "features",
+              "features_fresh"}
 
 
 @pytest.fixture(scope="module")

@@ -27,6 +27,7 @@ def course_copy(tmp_path):
         shutil.copy(ROOT / name, copy / name)
     for folder in ("solutions", "labs"):
         shutil.copytree(ROOT / folder, copy / folder)
+    (copy / "project").symlink_to(ROOT / "project")  # the reference the exercise cells come from, read only
     return copy
 
 

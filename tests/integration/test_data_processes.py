@@ -6,9 +6,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from upi_kit import data
 
 from mlops_course import workspace
-from upi_kit import data
 
 ROOT = workspace.course_root()
 

@@ -14,9 +14,9 @@ import pytest
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.metrics import average_precision_score
 from threadpoolctl import threadpool_limits
+from upi_kit import data, story
 
 from mlops_course import periods
-from upi_kit import data, story
 
 N_TRANSACTIONS = 100_000
 PER_TRANSACTION = [

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.stats import ks_2samp
+from upi_kit import data, story
 
 from mlops_course import periods, workspace
-from upi_kit import data, story
 
 ROOT = Path(__file__).resolve().parents[2]
 TX_COLUMNS = {

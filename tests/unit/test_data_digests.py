@@ -10,7 +10,6 @@ files and record the new digests here.
 from __future__ import annotations
 
 import pytest
-
 from upi_kit import data
 
 TABLES = ("transactions", "customers", "payees", "devices")

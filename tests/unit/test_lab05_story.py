@@ -8,9 +8,9 @@ checks its code stamp); what it printed about the registry is where the story is
 from __future__ import annotations
 
 import pytest
+from upi_kit import story
 
 from mlops_course import notebooks
-from upi_kit import story
 
 PREFIX = "ct-story figures: "
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from upi_kit import story
 
 from mlops_course import notebooks
-from upi_kit import story
 
 PREFIX = "monitoring figures: "
 PAISE, NULL_OS = str(story.PAISE_INCIDENT.start), str(story.NULL_OS_INCIDENT.start)

@@ -11,9 +11,9 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from upi_kit import story
 
 from mlops_course import notebooks
-from upi_kit import story
 
 PREFIX = "loop figures: "
 INCIDENTS = (story.PAISE_INCIDENT.start, story.NULL_OS_INCIDENT.start)

@@ -3,9 +3,9 @@
 import numpy as np
 import pandas as pd
 import pytest
+from upi_kit import story
 
 from mlops_course import metrics
-from upi_kit import story
 
 
 def payments(days=2, per_day=200, fraud_every=50, amount=1000.0):
