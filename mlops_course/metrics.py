@@ -1,4 +1,4 @@
-"""The course's business metric, in rupees, defined once.
+"""The course's business metric, in rupees: the checks' reference, on the one review rule.
 
 A fraud model is not judged by accuracy (99.3% of payments are legitimate, so
 "never fraud" is 99.3% accurate) nor only by PR-AUC. A bank's fraud team can
@@ -10,26 +10,28 @@ how many rupees does the model save?*
                       - review cost x alerts
                       - friction cost x false alarms
 
-* fraud amount caught: the amounts of fraudulent payments that were alerted
-  (and so blocked or recovered);
+* fraud amount caught: the ledger amounts (what the payments really were) of
+  the frauds the team reviewed (and so blocked or recovered);
 * alerts: each IST day, the highest-scored payments, at most the day's budget,
-  and only those with a score above 0;
+  and only those with a score above 0; reviewed by `upi_kit.metrics.review`,
+  the one review-capacity rule (an alert the team does not review catches
+  nothing), which every lab and the project use;
 * review cost: an analyst's time per alert;
 * friction cost: what a false alarm costs with a good customer (a held payment,
   a call, some churn).
 
-The constants live in `mlops_course.story` (ALERT_BUDGET_SHARE, REVIEW_COST_INR,
+The constants live in `upi_kit.story` (ALERT_BUDGET_SHARE, REVIEW_COST_INR,
 FRICTION_COST_INR). The budget is a share of each day's payments, so the
 metric means the same at every data size.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+from upi_kit import metrics as review_rule
 from upi_kit import story
 
 from .periods import ist_dates
@@ -64,10 +66,7 @@ class RupeeResult:
 
 def daily_budget(n_payments: int, share: float | None = None) -> int:
     """Alerts the team reviews on a day with n_payments (at least one on any day with payments)."""
-    share = story.ALERT_BUDGET_SHARE if share is None else share
-    if n_payments <= 0:
-        return 0
-    return max(1, math.floor(n_payments * share + 0.5))
+    return review_rule.daily_budget(n_payments, share)
 
 
 def alerts_under_budget(
@@ -105,7 +104,7 @@ def rupee_value(
     *,
     share: float | None = None,
     label: str = "is_fraud",
-    amount: str = "amount_inr",
+    amount: str = review_rule.LEDGER,
     timestamp: str = "event_timestamp",
 ) -> RupeeResult:
     """Score a model (or rules) by the rupees its alerts save under the daily budget.
@@ -116,26 +115,18 @@ def rupee_value(
     missing = [c for c in (label, amount, timestamp) if c not in payments.columns]
     if missing:
         raise ValueError(f"payments has no column {missing[0]!r}; pass the transactions frame with labels.")
-    y = payments[label].to_numpy().astype(bool)
-    amt = payments[amount].to_numpy(dtype=float)
     alert = alerts_under_budget(payments[timestamp], scores, share=share)
-    caught = float(amt[alert & y].sum())
-    missed = float(amt[~alert & y].sum())
-    true_alerts = int((alert & y).sum())
-    false_alerts = int((alert & ~y).sum())
-    alerts = int(alert.sum())
-    net = caught - story.REVIEW_COST_INR * alerts - story.FRICTION_COST_INR * false_alerts
-    frauds = int(y.sum())
+    r = review_rule.review(payments[timestamp], alert, payments[label], payments[amount], share)
     days = int(ist_dates(payments[timestamp]).nunique()) if len(payments) else 0
     return RupeeResult(
-        net_value_inr=round(net, 2),
-        fraud_caught_inr=round(caught, 2),
-        fraud_missed_inr=round(missed, 2),
-        alerts=alerts,
-        true_alerts=true_alerts,
-        false_alerts=false_alerts,
-        frauds=frauds,
-        precision_at_budget=true_alerts / alerts if alerts else 0.0,
-        recall_at_budget=true_alerts / frauds if frauds else 0.0,
+        net_value_inr=r.net_value_inr,
+        fraud_caught_inr=r.fraud_caught_inr,
+        fraud_missed_inr=r.fraud_missed_inr,
+        alerts=r.reviewed,
+        true_alerts=r.true_alerts,
+        false_alerts=r.false_alerts,
+        frauds=r.frauds,
+        precision_at_budget=r.true_alerts / r.reviewed if r.reviewed else 0.0,
+        recall_at_budget=r.true_alerts / r.frauds if r.frauds else 0.0,
         days=days,
     )

@@ -164,7 +164,7 @@ def _judge(t: float, scores: np.ndarray, budget: float, what: str) -> None:
         "can let 5 tied scores alert where the budget allows 1.",
     ),
 )
-def threshold(calibrate: Any, valid_scores: Any, budget_share: float = story.ALERT_BUDGET_SHARE) -> str:
+def threshold(calibrate: Any, valid_scores: Any, budget_share: float = story.ALERT_TARGET_SHARE) -> str:
     for what, scores, budget in _threshold_cases():
         t = _as_threshold(call_learner(calibrate, "calibrate", copy.copy(scores), budget))
         _judge(t, np.asarray(scores, dtype=float), budget, what)

@@ -26,20 +26,29 @@ def test_lab04_was_recorded_at_the_default_size_with_the_feature_store_champion(
     assert figures["data_size"] == "default" and figures["feature_set"] == "v2"
 
 
-def test_lab04_the_threshold_holds_the_alert_rate_near_the_budget_on_ordinary_days(figures):
-    budget = figures["budget"]
-    assert 0.5 * budget <= figures["median_day_alert_rate"] <= 1.5 * budget
-    assert 0.3 * budget <= figures["alert_rate_http_day"] <= 2 * budget
+def test_lab04_the_weekly_threshold_keeps_ordinary_weeks_within_the_teams_capacity(figures):
+    # Issue 23's target: at least 90% of the non-incident production weeks within the budget.
+    assert figures["ordinary_weeks"] >= 15
+    assert figures["ordinary_weeks_within_capacity"] >= 0.9 * figures["ordinary_weeks"]
 
 
 def test_lab04_the_paise_week_floods_the_review_queue(figures):
-    assert figures["paise_week_max_alert_rate"] > 3 * figures["budget"]
+    assert figures["weekly_alert_rate"]["2025-09-08"] > figures["capacity"]
+
+
+def test_lab04_rupees_are_ledger_amounts_not_the_paise_the_app_sent(figures):
+    from upi_kit import data
+
+    tx = data.load("default").transactions
+    fraud = tx[(tx["is_fraud"] == 1) & (tx["event_timestamp"] >= "2025-08-31 18:30:00+00:00")]
+    assert figures["caught_inr"] <= fraud["ledger_amount_inr"].sum() < fraud["amount_inr"].sum()
+    assert figures["ledger_inr_alerted_fresh"] <= fraud["ledger_amount_inr"].sum()
 
 
 def test_lab04_fresh_features_catch_what_a_frozen_store_misses(figures):
     fresh, frozen = figures["alerted_fresh"], figures["alerted_frozen"]
     assert figures["ato_bursts"] >= 20
-    assert figures["ato_bursts_caught_fresh"] >= figures["ato_bursts_caught_frozen"]
+    assert figures["ato_bursts_alerted_fresh"] >= figures["ato_bursts_alerted_frozen"]
     assert fresh["mule_account"] >= frozen["mule_account"] + 0.3, (fresh, frozen)
     assert fresh["qr_scam"] >= frozen["qr_scam"] + 0.2, (fresh, frozen)
-    assert figures["rupees_fresh"] > figures["rupees_frozen"]
+    assert figures["ledger_inr_alerted_fresh"] > figures["ledger_inr_alerted_frozen"]

@@ -1,4 +1,4 @@
-"""The rupee metric: alerts under a daily budget, valued in rupees."""
+"""The rupee metric: alerts under a daily budget, reviewed by the one review rule, valued at ledger amounts."""
 
 import numpy as np
 import pandas as pd
@@ -17,6 +17,7 @@ def payments(days=2, per_day=200, fraud_every=50, amount=1000.0):
     return pd.DataFrame({
         "event_timestamp": pd.DatetimeIndex(ts).tz_convert("UTC"),
         "amount_inr": np.full(n, amount),
+        "ledger_amount_inr": np.full(n, amount),
         "is_fraud": (np.arange(n) % fraud_every == 0).astype("int8"),
     })
 
@@ -48,7 +49,7 @@ def test_false_alarms_cost_review_and_friction():
 def test_budget_is_per_ist_day_not_utc_day():
     # 23:00 IST on 1 March and 01:00 IST on 2 March fall on the same UTC day but on two IST days.
     ts = pd.to_datetime(["2025-03-01 23:00", "2025-03-02 01:00"]).tz_localize(story.TIMEZONE).tz_convert("UTC")
-    df = pd.DataFrame({"event_timestamp": ts, "amount_inr": [10.0, 20.0], "is_fraud": [1, 1]})
+    df = pd.DataFrame({"event_timestamp": ts, "ledger_amount_inr": [10.0, 20.0], "is_fraud": [1, 1]})
     assert metrics.alerts_under_budget(df.event_timestamp, [0.9, 0.8]).tolist() == [True, True]
 
 
@@ -73,3 +74,9 @@ def test_result_flattens_for_logging():
     df = payments(days=1)
     d = metrics.rupee_value(df, df.is_fraud.to_numpy()).as_dict("test_")
     assert d["test_alerts"] == 2.0 and "test_net_value_inr" in d
+
+
+def test_fraud_is_valued_at_the_ledger_amount_not_the_amount_the_app_sent():
+    df = payments(days=1).assign(amount_inr=lambda d: d["ledger_amount_inr"] * 100)  # the paise week
+    r = metrics.rupee_value(df, df.is_fraud.to_numpy())
+    assert r.fraud_caught_inr == 2 * 1000  # two reviewed frauds at their true ₹1,000, not ₹100,000

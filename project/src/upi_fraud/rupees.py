@@ -1,11 +1,12 @@
-"""The business metric: what the alerts under the daily review budget are worth, in rupees.
+"""The business metric: what a model's alerts are worth, in rupees, once the fraud team has reviewed them.
 
 Given in lab 01, built on your `alerts.daily_alerts` (called through its module, so a new version of
-your function is what runs). Every model of the project is judged with `rupee_value`;
-`recall_by_typology` shows which kinds of fraud it lets through. The formula of the net value lives
-here once (`net_value`): the loop's valuation in lab 07 uses it too.
+your function is what runs): it says which payments alert; `upi_kit.metrics.review` applies the team's
+review capacity (the one rule every lab uses) and values the reviewed frauds at their ledger amounts.
+Every model of the project is judged with `rupee_value`; `recall_by_typology` shows which kinds of
+fraud it lets through.
 
-    net value = fraud caught (INR) - review cost x alerts - friction cost x false alarms
+    net value = ledger rupees of the frauds reviewed - review cost x alerts - friction cost x false alarms
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from upi_fraud import alerts
-from upi_kit import story
+from upi_kit import metrics, story
 
 
 @dataclass(frozen=True)
@@ -42,7 +43,7 @@ class RupeeValue:
 
 def net_value(caught_inr: float, alerts: int, false_alarms: int) -> float:
     """Rupees caught, less an analyst's review of every alert and the friction of every false alarm."""
-    return caught_inr - story.REVIEW_COST_INR * alerts - story.FRICTION_COST_INR * false_alarms
+    return metrics.net_value(caught_inr, alerts, false_alarms)
 
 
 #: One score per payment, higher meaning riskier: a list, an array or a Series.
@@ -50,32 +51,32 @@ Scores = Sequence[float] | np.ndarray | pd.Series
 
 
 def rupee_value(payments: pd.DataFrame, scores: Scores, share: float | None = None) -> RupeeValue:
-    """What the alerts are worth (payments: is_fraud, amount_inr, event_timestamp; one score per row)."""
+    """What the alerts are worth (payments: is_fraud, ledger_amount_inr, event_timestamp; one score per row)."""
     share = story.ALERT_BUDGET_SHARE if share is None else share
-    fraud = payments["is_fraud"].to_numpy().astype(bool)
-    amount = payments["amount_inr"].to_numpy(dtype=float)
+    if metrics.LEDGER not in payments.columns:
+        raise ValueError(f"payments has no {metrics.LEDGER!r} column: value fraud on the dataset's transactions, "
+                         "which carry what each payment really was")
     alert = alerts.daily_alerts(payments["event_timestamp"], scores, share)
-    true_alerts, false_alerts = int((alert & fraud).sum()), int((alert & ~fraud).sum())
-    raised, frauds = true_alerts + false_alerts, int(fraud.sum())
-    caught = float(amount[alert & fraud].sum())
+    r = metrics.review(payments["event_timestamp"], alert, payments["is_fraud"], payments[metrics.LEDGER], share)
     return RupeeValue(
-        net_value_inr=round(net_value(caught, raised, false_alerts), 2),
-        fraud_caught_inr=round(caught, 2),
-        fraud_missed_inr=round(float(amount[~alert & fraud].sum()), 2),
-        alerts=raised,
-        true_alerts=true_alerts,
-        false_alerts=false_alerts,
-        frauds=frauds,
-        precision_at_budget=true_alerts / raised if raised else 0.0,
-        recall_at_budget=true_alerts / frauds if frauds else 0.0,
+        net_value_inr=r.net_value_inr,
+        fraud_caught_inr=r.fraud_caught_inr,
+        fraud_missed_inr=r.fraud_missed_inr,
+        alerts=r.reviewed,
+        true_alerts=r.true_alerts,
+        false_alerts=r.false_alerts,
+        frauds=r.frauds,
+        precision_at_budget=r.true_alerts / r.reviewed if r.reviewed else 0.0,
+        recall_at_budget=r.true_alerts / r.frauds if r.frauds else 0.0,
         days=int(payments["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.date.nunique()),
     )
 
 
 def recall_by_typology(payments: pd.DataFrame, scores: Scores, share: float | None = None) -> dict[str, float]:
-    """Share of each fraud typology's frauds that get an alert (typologies without frauds are left out)."""
+    """Share of each fraud typology's frauds that the team reviews (typologies without frauds are left out)."""
     share = story.ALERT_BUDGET_SHARE if share is None else share
     alert = alerts.daily_alerts(payments["event_timestamp"], scores, share)
+    seen = metrics.reviewed(payments["event_timestamp"], alert, share)
     fraud = payments["is_fraud"].to_numpy().astype(bool)
     kind = payments["fraud_type"].astype(str).to_numpy()
-    return {name: float(alert[fraud & (kind == name)].mean()) for name in sorted(set(kind[fraud]))}
+    return {name: float(seen[fraud & (kind == name)].mean()) for name in sorted(set(kind[fraud]))}

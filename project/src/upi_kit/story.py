@@ -159,11 +159,12 @@ P2M_LIMIT_INR = 200_000
 #: The five fraud typologies, in the order the generator draws them. The ``fraud_type``
 #: column adds ``"none"`` for legitimate rows (``data.FRAUD_TYPE_CATEGORIES``).
 FRAUD_TYPES: tuple[str, ...] = ("account_takeover", "collect_scam", "qr_scam", "mule_account", "new_scam")
-#: Share of all rows per typology (before rounding to whole incidents): about 0.67% in all,
-#: so a model sees a few hundred frauds a year at the default size.
+#: Share of all rows per typology (before rounding to whole incidents): about 0.73% in all,
+#: so a model sees a few hundred frauds a year at the default size. The new scam's rows all
+#: fall in its wave (from NEW_SCAM_START), so in its weeks it is a larger share than this.
 FRAUD_RATES: dict[str, float] = {
     "account_takeover": 0.0017, "collect_scam": 0.0016, "qr_scam": 0.0012,
-    "mule_account": 0.0015, "new_scam": 0.0007,
+    "mule_account": 0.0015, "new_scam": 0.0013,
 }
 #: Who falls for what: relative weight of a customer becoming a victim, by age band
 #: (18-25 ... 60+) and by city tier (1, 2, 3). Collect and new scams prey on the old,
@@ -183,13 +184,71 @@ VICTIM_TIER_WEIGHT: dict[str, tuple[float, ...]] = {
 #: found by the bank's investigation) are reported differently.
 FRAUD_REPORTING: dict[str, tuple[float, float]] = {
     "account_takeover": (0.92, 2.0), "collect_scam": (0.80, 6.0), "qr_scam": (0.60, 12.0),
-    "mule_in": (0.70, 18.0), "mule_out": (0.50, 30.0), "new_scam": (0.75, 5.0),
+    "mule_in": (0.70, 18.0), "mule_out": (0.50, 30.0), "new_scam": (0.72, 7.0),
 }
 REPORT_DELAY_LOG_SIGMA = 0.8
-#: Scenario ``new_scam``: from this IST day (a Monday, right after the festive season)
-#: fake "electricity bill overdue / KYC update" billers appear, reached through intent
-#: links sent by SMS. A model trained before it has never seen this typology.
-NEW_SCAM_START = date(2025, 11, 17)
+#: Scenario ``new_scam``: from this IST day (a Monday, four weeks after go-live, in the
+#: festive season's bill-paying and shopping rush) fake "electricity bill overdue / KYC
+#: update" billers appear, reached through intent links sent by SMS. A model trained
+#: before it has never seen this typology.
+NEW_SCAM_START = date(2025, 9, 29)
+#: The wave ramps as scam waves do: a few gangs test the script, it works, it is copied.
+#: Relative intensity (share of the plateau's daily victims, per payment of the day),
+#: linear between knots: about doubling every week for five weeks, then a plateau to the
+#: year's end. Its victims report no sooner and no more often than collect-scam victims
+#: (``FRAUD_REPORTING``), and at its peak it is under 30% of the fraud losses.
+NEW_SCAM_RAMP: tuple[tuple[date, float], ...] = (
+    (NEW_SCAM_START - timedelta(days=1), 0.0),
+    (NEW_SCAM_START, 0.06),
+    (date(2025, 10, 6), 0.13),
+    (date(2025, 10, 13), 0.27),
+    (date(2025, 10, 20), 0.5),
+    (date(2025, 10, 27), 0.8),
+    (date(2025, 11, 3), 1.0),
+    (LAST_DAY, 1.0),
+)
+
+
+# --- What the story's events are allowed to move (lab 06's false-alarm count) ------------
+
+
+@dataclass(frozen=True)
+class Event:
+    """A story event and the monitored columns it moves, named here before anything is measured.
+
+    A drift warning in a production week is *explained* when every column that drifted is named
+    by an event running that week (its days, plus ``echo_days`` after it: a 7-day feature window
+    remembers a week of broken amounts); any other warning is a false alarm.
+    """
+
+    name: str
+    start: date
+    end: date
+    columns: tuple[str, ...]
+    why: str
+    echo_days: int = 0
+
+
+#: Behaviour features built from amounts over time windows (lab 03's feature pipeline).
+AMOUNT_WINDOWS = ("cust_amt_1h", "cust_amt_24h", "cust_amt_7d", "amount_vs_7d_avg")
+#: Behaviour features that count payments over time windows.
+COUNT_WINDOWS = ("cust_txn_1h", "cust_txn_24h", "cust_txn_7d", "payee_payers_24h")
+EVENTS: tuple[Event, ...] = (
+    Event("paise incident", PAISE_INCIDENT.start, PAISE_INCIDENT.end,
+          ("amount_inr", *AMOUNT_WINDOWS, "score", "alert_rate"),
+          "app 5.7.0 sent paise: every amount, and every sum over a window that holds one, is 100 times too "
+          "large, and the model scores absurd amounts as risky", echo_days=7),
+    Event("festive season", FESTIVE_START, FESTIVE_END,
+          ("amount_inr", "merchant_category", *AMOUNT_WINDOWS, *COUNT_WINDOWS, "score"),
+          "more payments per customer and per merchant (counts), bigger bills (amounts and their sums), "
+          "more electronics, fashion and travel (the merchant mix), and the scores that read them"),
+    Event("new scam", NEW_SCAM_START, LAST_DAY, ("merchant_category", "channel", "payee_payers_24h"),
+          "fake utility billers paid by intent, each by many payers in a day"),
+    Event("null OS incident", NULL_OS_INCIDENT.start, NULL_OS_INCIDENT.end, ("device_os", "score"),
+          "app 5.9.0 dropped the OS field, which the model reads"),
+)
+
+
 # --- The split and the go-live (every lab uses these) ---------------------------------
 
 #: Time-based split (IST calendar dates, inclusive): train on January-June, validate
@@ -202,10 +261,15 @@ GO_LIVE = date(2025, 9, 1)
 
 # --- The business metric (upi_fraud.rupees) --------------------------------------------
 
-#: Each IST day the fraud team reviews the riskiest 1% of that day's payments (at the
-#: default size, about 8 alerts a day); the budget scales with volume, so the metric
-#: means the same at every data size.
-ALERT_BUDGET_SHARE = 0.01
+#: The fraud team's review capacity: each IST day it can review 2% of that day's payments
+#: (at the default size, about 17 alerts a day), in the order they arrive (upi_kit.metrics);
+#: the budget scales with volume, so the metric means the same at every data size. Fraud is
+#: 0.75% of payments here and comes in bursts (a mule ring, a takeover spree), so the team
+#: is staffed for peaks: twice the load the live threshold plans for.
+ALERT_BUDGET_SHARE = 0.02
+#: The alert rate the live threshold plans for (serving/budget.py): half the capacity, so a
+#: week of fraud bursts or a busier week still fits what the team can review.
+ALERT_TARGET_SHARE = 0.01
 #: An analyst's time to review one alert (about 10 minutes), in rupees.
 REVIEW_COST_INR = 150
 #: What a false alarm costs with a good customer: a held payment, a call, some churn.

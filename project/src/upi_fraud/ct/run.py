@@ -103,7 +103,7 @@ def train_challenger(config: CTConfig, upi: data.UPIData, p: Plan, feature_set: 
     info = modeling.log_model(model, X.loc[p.holdout.index])
     version = registry.register(info.model_uri, feature_set, registry.Frame(p.digest, len(p.holdout)), "upi-ct",
                                 config.model_name, trained_as_of=p.as_of.isoformat())
-    calibration.store(MlflowClient(), config.model_name, version, scores.to_numpy(), story.ALERT_BUDGET_SHARE,
+    calibration.store(MlflowClient(), config.model_name, version, scores.to_numpy(), story.ALERT_TARGET_SHARE,
                       f"holdout {p.digest}", X.loc[p.train.index])
     return version, scores
 

@@ -42,9 +42,9 @@ from upi_fraud.loop.state import (
     WeekVerdict,
 )
 from upi_fraud.monitoring import weekly
-from upi_fraud.serving import freshness, replay, scoring
+from upi_fraud.serving import freshness, inference_log, replay, scoring
 from upi_fraud.serving.inference_log import InferenceLog
-from upi_kit import data, workspace
+from upi_kit import data, metrics, workspace
 
 CHAMPION = registry.CHAMPION
 
@@ -111,7 +111,9 @@ def serve_week(ctx: Context, start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd
         answers = replay.replay_http(ctx.url, replay.as_requests(part), progress=False)
         http = pd.DataFrame({"txn_id": part["txn_id"].astype(str).to_numpy(),
                              "score": [a["score"] for a in answers], "version": [a["model_version"] for a in answers]})
-    decided = replay.replay_bulk(ctx.upi, start, end, ctx.bundles.get(version), ctx.log, explain=False)
+    before = inference_log.read(ctx.log.path, ["txn_id", "event_timestamp", "score", "threshold"],
+                                start - pd.Timedelta(days=7), start, version=version)  # the weekly threshold's input
+    decided = replay.replay_bulk(ctx.upi, start, end, ctx.bundles.get(version), ctx.log, explain=False, before=before)
     out: dict[str, Any] = {"version": version, "payments": len(decided), "alerts": int(decided["alert"].sum())}
     if http is not None:
         both = http.merge(decided, on="txn_id", suffixes=("_http", "_bulk"))
@@ -137,8 +139,8 @@ def shadow_week(ctx: Context, version: str, start: pd.Timestamp, end: pd.Timesta
                   agreement=round(float((shadow["alert"] == champ["alert"]).mean()), 4), alert_rate=round(rate, 4),
                   champion_alert_rate=round(float(champ["alert"].mean()), 4),
                   allowed_alert_rate=round(ctx.allowed_alert_rate, 4), frauds_known=int(known.sum()),
-                  caught_known=int((known & shadow["alert"]).sum()),
-                  champion_caught_known=int((known & champ["alert"]).sum()))
+                  caught_known=int((known & metrics.reviewed(tx["event_timestamp"], shadow["alert"])).sum()),
+                  champion_caught_known=int((known & metrics.reviewed(tx["event_timestamp"], champ["alert"])).sum()))
 
 
 def retrain(ctx: Context, as_of: pd.Timestamp, why: str) -> dict[str, Any]:

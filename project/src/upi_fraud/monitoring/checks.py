@@ -77,8 +77,8 @@ def prediction(failed: Failed, stats: dict[str, float], pol: dict[str, Any], mod
                              f"score distribution shifted: PSI {stats['drift:score']:.3g} > {t['drift:score']:.3g}."))
     if ("MeanValue", "alert", None) in failed:
         found.append(Finding("prediction", "alert_rate",
-                             f"alert rate {stats['alert_rate']:.2%} against a budget of {story.ALERT_BUDGET_SHARE:.0%} "
-                             f"(the policy allows {t['alert_rate']:.2%}): the fraud team cannot review them all."))
+                             f"alert rate {stats['alert_rate']:.2%} against the fraud team's capacity of "
+                             f"{t['alert_rate']:.0%}: the alerts over it go unreviewed and catch nothing."))
     if model_version is not None and str(model_version) != str(pol.get("model_version")):
         found.append(Finding("prediction", "model_version",
                              f"scores come from model version {model_version}, the policy was calibrated for version "

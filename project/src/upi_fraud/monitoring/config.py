@@ -21,7 +21,7 @@ CATEGORICAL = ["channel", "payee_type", "merchant_category", "device_os", "city_
 #: so they are checked over the whole week. device_os is optional in the contract: checked per app version.
 REQUIRED = ["channel", "payee_type", "merchant_category", "amount_inr", "city_tier"]
 #: Columns of the record that are not monitored inputs.
-NOT_INPUTS = ("txn_id", "event_timestamp", "app_version", "score", "alert", "model_version")
+NOT_INPUTS = ("txn_id", "event_timestamp", "app_version", "score", "alert", "reviewed", "model_version")
 MIN_VERSION_ROWS = 20   # an app version needs this many payments in a week to be judged on its own
 WINDOW_DAYS = 28        # performance: the last four weeks of payments, with the reports known so far
 MIN_CASES = 5           # a typology is judged on at least this many reported frauds

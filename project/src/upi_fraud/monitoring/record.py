@@ -16,7 +16,7 @@ import pandas as pd
 from upi_fraud import features
 from upi_fraud.serving import inference_log
 from upi_fraud.serving.scoring import Bundle
-from upi_kit import data, story
+from upi_kit import data, metrics, story
 
 LOG_COLUMNS = ["txn_id", "event_timestamp", "model_version", "amount_inr", "channel", "payee_type", "merchant_category",
                "device_os", "app_version", "city_tier", "features", "score", "alert"]
@@ -42,13 +42,19 @@ def _frame(base: pd.DataFrame, feats: pd.DataFrame) -> pd.DataFrame:
             out[name] = feats[name].astype(float).to_numpy()
     out["score"] = base["score"].astype(float).to_numpy()
     out["alert"] = base["alert"].astype(int).to_numpy()
+    out["reviewed"] = metrics.reviewed(out["event_timestamp"], out["alert"].astype(bool)).astype(int)
     out["model_version"] = base["model_version"].astype(str).to_numpy()
     return out
 
 
 def decisions(log_path: Path, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
-    """Just what performance needs (txn_id, event_timestamp, amount_inr, alert), for a long window: fast."""
-    return inference_log.read(log_path, ["txn_id", "event_timestamp", "amount_inr", "alert"], start, end)
+    """Just what performance needs (txn_id, event_timestamp, alert, reviewed), for a long window: fast.
+
+    `reviewed` is the review rule (upi_kit.metrics.reviewed) applied to each IST day's alerts: the window
+    starts at an IST midnight, so every day is whole.
+    """
+    rows = inference_log.read(log_path, ["txn_id", "event_timestamp", "alert"], start, end)
+    return rows.assign(reviewed=metrics.reviewed(rows["event_timestamp"], rows["alert"].astype(bool)).astype(int))
 
 
 def from_log(log_path: Path, start: pd.Timestamp, end: pd.Timestamp) -> pd.DataFrame:
@@ -74,9 +80,14 @@ def from_data(upi: data.UPIData, bundle: Bundle, start: pd.Timestamp, end: pd.Ti
 
 
 def fraud_reports(upi: data.UPIData) -> pd.DataFrame:
-    """The fraud reports the bank receives: (txn_id, fraud_type, reported_at). Unreported frauds are not in it."""
+    """The fraud reports the bank receives: (txn_id, fraud_type, reported_at, ledger_amount_inr).
+
+    Unreported frauds are not in it. A report carries what the bank's ledger says the payment was, so a
+    fraud is valued at its true amount even when a broken app sent another (the paise week).
+    """
     tx = upi.transactions
     known = tx["is_fraud"].astype(bool) & tx["label_available_at"].notna()
     return pd.DataFrame({"txn_id": tx.loc[known, "txn_id"].astype(str),
                          "fraud_type": tx.loc[known, "fraud_type"].astype(str),
-                         "reported_at": tx.loc[known, "label_available_at"]}).reset_index(drop=True)
+                         "reported_at": tx.loc[known, "label_available_at"],
+                         metrics.LEDGER: tx.loc[known, metrics.LEDGER].astype(float)}).reset_index(drop=True)

@@ -117,12 +117,13 @@ def _local(when: pd.Timestamp) -> datetime:
 def performance_report(window_frauds: pd.DataFrame, when: pd.Timestamp) -> Snapshot:
     """Recall on the reported frauds of the window, overall and per fraud type, as an Evidently snapshot."""
 
-    frame = pd.DataFrame({"fraud_type": window_frauds["fraud_type"], "caught": window_frauds["alert"].astype(int),
-                          "amount_inr": window_frauds["amount_inr"],
-                          "rupees_caught": window_frauds["amount_inr"] * window_frauds["alert"]})
-    definition = DataDefinition(numerical_columns=["caught", "amount_inr", "rupees_caught"], categorical_columns=["fraud_type"])
+    frame = pd.DataFrame({"fraud_type": window_frauds["fraud_type"], "caught": window_frauds["reviewed"].astype(int),
+                          "ledger_amount_inr": window_frauds["ledger_amount_inr"],
+                          "rupees_caught": window_frauds["ledger_amount_inr"] * window_frauds["reviewed"]})
+    definition = DataDefinition(numerical_columns=["caught", "ledger_amount_inr", "rupees_caught"],
+                                categorical_columns=["fraud_type"])
     metrics = [RowCount(tests=[]), MeanValue(column="caught", tests=[]), SumValue(column="rupees_caught", tests=[]),
-               SumValue(column="amount_inr", tests=[]), GroupBy(MeanValue(column="caught", tests=[]), "fraud_type"),
+               SumValue(column="ledger_amount_inr", tests=[]), GroupBy(MeanValue(column="caught", tests=[]), "fraud_type"),
                GroupBy(RowCount(tests=[]), "fraud_type")]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")

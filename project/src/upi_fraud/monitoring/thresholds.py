@@ -20,7 +20,7 @@ from upi_fraud import features
 from upi_fraud.dates import day_start, mondays
 from upi_fraud.monitoring import config, performance, policy, record, reports
 from upi_fraud.serving.scoring import Bundle
-from upi_kit import data
+from upi_kit import data, story
 
 #: How a statistic's threshold is made from its history: the direction that is bad, the margin
 #: beyond the worst clean week, and a floor that no calibration may go below.
@@ -34,6 +34,9 @@ FLOORS = {
     "missing_share": 0.01,  # an app version may lose a field on 1% of its payments before it is an incident
     "unit_fold": 3.0,       # a unit error is x10, x100, x1000; seasons move a median by less than x3
 }
+#: Limits that are not learnt from history: the week's alert rate is judged against the team's review
+#: capacity itself (an alert over it goes unreviewed and catches nothing), not against how it used to vary.
+FIXED = {"alert_rate": story.ALERT_BUDGET_SHARE}
 
 
 def upper_bound(caught: int, cases: int, confidence: float = 0.95) -> float:
@@ -50,13 +53,16 @@ def freeze(statistics: pd.DataFrame, kinds: dict[str, str], path: Path, **proven
     """
     thresholds: dict[str, float] = {}
     for name, kind in kinds.items():
+        if name in FIXED:
+            thresholds[name] = FIXED[name]
+            continue
         rule = RULES[kind]
         rows = statistics[f"rows:{name}"] if f"rows:{name}" in statistics else statistics["rows"]
         history = pd.DataFrame({"rows": rows, "value": statistics[name]})
         value = policy.calibrate(history, str(rule["direction"]), float(rule["margin"]))
         floor = FLOORS.get(name.split(":")[0])
         thresholds[name] = max(value, floor) if floor is not None else value
-    frozen = {"thresholds": thresholds, "kinds": kinds, "rules": RULES, "floors": FLOORS,
+    frozen = {"thresholds": thresholds, "kinds": kinds, "rules": RULES, "floors": FLOORS, "fixed": FIXED,
               "calibrated_on": [str(w) for w in statistics.index], **provenance}
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     Path(path).write_text(json.dumps(frozen, indent=2, default=str) + "\n")

@@ -99,7 +99,7 @@ class Monitor:
         history = record.decisions(self.log_path, end - pd.Timedelta(days=config.WINDOW_DAYS), end)
         perf = performance.performance_as_of(history, self.reports, end)
         known = history.merge(self.reports[self.reports["reported_at"] < end]
-                              .drop_duplicates("txn_id")[["txn_id", "fraud_type"]], on="txn_id")
+                              .drop_duplicates("txn_id")[["txn_id", "fraud_type", "ledger_amount_inr"]], on="txn_id")
         served_by = str(current["model_version"].value_counts().index[0])
         found = checks.findings(reports.failed_tests(snapshot), stats, versions, perf, self.policy, self.reference,
                                 served_by)

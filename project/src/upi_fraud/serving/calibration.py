@@ -54,7 +54,7 @@ def store(client: MlflowClient, model_name: str, version: str, scores: np.ndarra
 
 
 def calibrate_version(client: MlflowClient, model_name: str, version: str, upi: data.UPIData,
-                      budget_share: float = story.ALERT_BUDGET_SHARE) -> dict[str, str]:
+                      budget_share: float = story.ALERT_TARGET_SHARE) -> dict[str, str]:
     """Score the validation month with a registered version, calibrate, and tag the version with what serving needs."""
     mv = client.get_model_version(model_name, version)
     _, valid, _ = timesplit.split_by_time(upi.transactions)
@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     add_data_arguments(p)
     p.add_argument("--model-name", default=registry.MODEL_NAME)
     p.add_argument("--version", help="a version number (default: the champion)")
-    p.add_argument("--budget-share", type=float, default=story.ALERT_BUDGET_SHARE)
+    p.add_argument("--budget-share", type=float, default=story.ALERT_TARGET_SHARE,
+                   help="the alert rate to aim at (default: the planned load, half the team's capacity)")
     args = p.parse_args(argv)
     if not 0 < args.budget_share < 1:
         p.error(f"--budget-share must be between 0 and 1, got {args.budget_share}")
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     tags = calibrate_version(client, args.model_name, version, data.load(args.data_size, seed=args.seed),
                              args.budget_share)
     print(f"version {version}: threshold {float(tags['threshold']):.6f}, validation alert rate "
-          f"{float(tags['threshold_valid_alert_rate']):.3%} (budget {args.budget_share:.1%})")
+          f"{float(tags['threshold_valid_alert_rate']):.3%} (target {args.budget_share:.1%})")
     return 0
 
 

@@ -16,18 +16,20 @@ forth in time.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Collection, Sequence
 from typing import Any
 
 import mlflow
+import numpy as np
 import pandas as pd
 from feast import FeatureStore
 
 from upi_fraud import features, layout
 from upi_fraud.cli import add_data_arguments
-from upi_fraud.dates import GO_LIVE, day_start
-from upi_fraud.serving import freshness, scoring
+from upi_fraud.dates import GO_LIVE, day_start, week_of
+from upi_fraud.serving import budget, freshness, inference_log, scoring
 from upi_fraud.serving.inference_log import InferenceLog
 from upi_kit import data, story, workspace
 
@@ -82,25 +84,37 @@ def replay_http(url: str, requests_: Sequence[dict[str, Any]], dry_run: bool = F
 
 
 def replay_bulk(upi: data.UPIData, start: pd.Timestamp, end: pd.Timestamp, bundle: scoring.Bundle,
-                log: InferenceLog | None = None, explain: bool = True) -> pd.DataFrame:
-    """Decisions for every payment in [start, end) from the point-in-time pipeline; logged with path='bulk'.
+                log: InferenceLog | None = None, explain: bool = True,
+                before: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Decisions (txn_id, score, threshold, alert) for every payment in [start, end); logged with path='bulk'.
 
-    Works in chunks of CHUNK payments, so memory stays flat however long the range.
+    Week by week (IST), with the threshold budget.py recalibrates each Monday on the week before; `before`
+    (score, threshold) is this version's week before `start`, if it served then. Works in chunks of CHUNK
+    payments, so memory stays flat however long the range.
     """
     part = payments_between(upi.transactions, start, end)
     X = features.model_inputs(upi, bundle.feature_set).loc[part.index]
-    scores: list[float] = []
-    alerts: list[bool] = []
-    for i in range(0, len(part), CHUNK):
-        chunk = X.iloc[i:i + CHUNK]
-        decisions = scoring.decide(bundle, {name: chunk[name].to_numpy(object) for name in bundle.inputs}, explain)
-        scores += [d["score"] for d in decisions]
-        alerts += [d["alert"] for d in decisions]
-        if log is not None:
-            payments = as_requests(part.iloc[i:i + CHUNK])
-            log.append([log.row(p, d, "bulk") for p, d in zip(payments, decisions, strict=True)])
-    return pd.DataFrame({"txn_id": part["txn_id"].astype(str).to_numpy(), "score": scores, "alert": alerts},
-                        index=part.index)
+    weeks = week_of(part["event_timestamp"]).to_numpy()
+    scores, cuts = np.zeros(len(part)), np.zeros(len(part))
+    alerts = np.zeros(len(part), dtype=bool)
+    cut, previous = budget.after(before, bundle.threshold), None
+    for week in pd.unique(weeks):
+        rows = np.flatnonzero(weeks == week)
+        cut = cut if previous is None else budget.for_week(previous, cut)
+        weekly = dataclasses.replace(bundle, threshold=cut)
+        cuts[rows] = cut
+        for i in range(0, len(rows), CHUNK):
+            at = rows[i:i + CHUNK]
+            chunk = X.iloc[at]
+            decisions = scoring.decide(weekly, {name: chunk[name].to_numpy(object) for name in bundle.inputs}, explain)
+            scores[at] = [d["score"] for d in decisions]
+            alerts[at] = [d["alert"] for d in decisions]
+            if log is not None:
+                payments = as_requests(part.iloc[at])
+                log.append([log.row(p, d, "bulk") for p, d in zip(payments, decisions, strict=True)])
+        previous = scores[rows]
+    return pd.DataFrame({"txn_id": part["txn_id"].astype(str).to_numpy(), "score": scores, "threshold": cuts,
+                         "alert": alerts}, index=part.index)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,7 +138,10 @@ def main(argv: list[str] | None = None) -> int:
         freshness.prepare(store, layout.go_live_snapshot(), upi, start)
     if args.bulk:
         mlflow.set_tracking_uri(workspace.mlflow_tracking_uri())
-        out = replay_bulk(upi, start, end, scoring.load_bundle(), InferenceLog(layout.inference_log()))
+        bundle, log = scoring.load_bundle(), InferenceLog(layout.inference_log())
+        before = inference_log.read(log.path, ["txn_id", "event_timestamp", "score", "threshold"],
+                                    start - pd.Timedelta(days=7), start, version=bundle.version)
+        out = replay_bulk(upi, start, end, bundle, log, before=before)
         freshness.advance_store(store, upi, end)
         print(f"{len(out):,} payments scored in bulk, {int(out['alert'].sum()):,} alerts")
     else:

@@ -23,6 +23,7 @@ import os
 import threading
 import time
 import warnings
+from datetime import date, timedelta
 from types import ModuleType
 from typing import Annotated, Any
 
@@ -34,7 +35,8 @@ import pandas as pd  # noqa: E402
 from annotated_types import Len  # noqa: E402
 
 from upi_fraud import features, layout, registry  # noqa: E402
-from upi_fraud.serving import scoring  # noqa: E402
+from upi_fraud.dates import day_start  # noqa: E402
+from upi_fraud.serving import budget, inference_log, scoring  # noqa: E402
 from upi_fraud.serving.contract import MAX_BATCH  # noqa: E402
 from upi_fraud.serving.freshness import Event, FreshWriter  # noqa: E402
 from upi_fraud.serving.inference_log import InferenceLog  # noqa: E402
@@ -95,6 +97,7 @@ class FraudService:
         self.reader = scoring.FeatureReader(self.store)
         self.log = InferenceLog(layout.inference_log())
         self.writer = FreshWriter(self.store, self.log)
+        self.weekly = budget.Weekly(self._week_before)  # the review budget: a threshold per week (budget.py)
         self.inputs = tuple(dict.fromkeys(features.feature_list("v1") + features.feature_list("v2")))  # /features
         self.watching: threading.Event | None = None
         every = float(os.environ.get("MODEL_POLL_SECONDS", "10"))
@@ -113,10 +116,17 @@ class FraudService:
                     ", ".join(e.txn_id for e in events[:3]), READ_WAIT_SECONDS)
         return False
 
+    def _week_before(self, version: str, monday: date) -> pd.DataFrame:
+        """This version's decisions of the week before `monday`, once every accepted decision is in the log."""
+        self.writer.flush()
+        return inference_log.read(self.log.path, ["txn_id", "event_timestamp", "score", "threshold"],
+                                  start=day_start(monday - timedelta(days=7)),
+                                  end=day_start(monday), version=version)
+
     def _score(self, payments: list[Payment], dry_run: bool) -> list[dict[str, Any]]:
         start = time.perf_counter()
-        bundle = self.champion.get()  # one bundle for the whole request
         rows = [p.model_dump() for p in payments]
+        bundle = self.weekly.apply(self.champion.get(), pd.Timestamp(rows[0]["event_timestamp"]))  # one per request
         events = [event(p) for p in rows]
         fresh = self._fresh(events)
         decisions = scoring.decide(bundle, self._features(rows, bundle.inputs))

@@ -12,7 +12,7 @@ import pandas as pd
 from .vocabulary import SCENARIO_NAMES
 
 #: Bump when the generator's output changes: it is part of the cache key.
-DATA_VERSION = "2"
+DATA_VERSION = "3"
 #: Named sizes (number of transactions). Any other size: ``n_transactions=<int>``.
 SIZES: dict[str, int] = {"ci": 20_000, "default": 300_000, "large": 3_000_000}
 #: Smallest accepted ``n_transactions`` (below it the fraud typologies cannot all appear).

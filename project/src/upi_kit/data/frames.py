@@ -109,6 +109,7 @@ def _transactions(payments: Payments, fraud_code: np.ndarray, report_t: np.ndarr
         "payee_type": _cat(payees.kind[payee], PAYEE_TYPES),
         "merchant_category": _cat(payees.category[payee], MERCHANT_CATEGORIES),
         "amount_inr": sent.amount,
+        "ledger_amount_inr": payments.amount.astype(np.float64),
         "channel": _cat(payments.channel, CHANNELS),
         "device_id": _cat(numbering.device_rank[payments.device], numbering.device_ids),
         "device_os": _cat(sent.os_code, DEVICE_OS),
