@@ -82,16 +82,19 @@ def judge(rows: list[dict[str, Any]], thresholds: dict[str, float]) -> tuple[pd.
 
 
 def detections(table: pd.DataFrame, rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """Per story event: when it started, the end of the first week a reason it explains was raised, and how many
-    weeks raised one (the weeks it is on the dashboard)."""
+    """Per story event: when it started, when monitoring first said so for the right reason (the end of the first
+    week whose reason of the event's `right_status` it explains), and how many weeks it explains a reason of."""
     judged_at = {r["week"]: pd.Timestamp(r["judged_at"]).date() for r in rows}
     out = []
     for event in story.EVENTS:
-        hits = [(week, status) for week, row in table.iterrows() for status in ("INCIDENT", "RETRAIN", "WARN")
-                if not row[status].startswith("false alarm") and event.name in row[status].split(", ")]
-        first = hits[0] if hits else None
-        detected = judged_at[first[0]] if first else None
+        def names(cell: str) -> list[str]:
+            return [] if cell.startswith("false alarm") else cell.split(", ")
+
+        weeks = [week for week, row in table.iterrows()
+                 if any(event.name in names(row[status]) for status in ("INCIDENT", "RETRAIN", "WARN"))]
+        right = [week for week, row in table.iterrows() if event.name in names(row[event.right_status])]
+        detected = judged_at[right[0]] if right else None
         out.append({"event": event.name, "started": event.start, "detected": detected,
                     "days": (detected - event.start).days if detected else None,
-                    "status": first[1] if first else "missed", "weeks flagged": len({w for w, _ in hits})})
+                    "by": event.right_status if right else "missed", "weeks explained": len(weeks)})
     return pd.DataFrame(out).set_index("event")

@@ -165,7 +165,8 @@ WINDOW_DAYS = 28  # upi_fraud.monitoring.config: performance is judged on the pa
 COLUMNS = ["cases", "caught", "recall", "rupees", "rupees_caught"]
 AS_OF = pd.Timestamp("2025-10-06 00:00", tz=story.TIMEZONE)  # a Monday, 00:00 IST: 2025-10-05 18:30 UTC
 _D, _H = pd.Timedelta(days=1), pd.Timedelta(hours=1)
-#: (made, fraud_type or None, report offsets, alert, amount): offsets from AS_OF; the amounts tell the rows apart.
+#: (made, fraud_type or None, report offsets, alert, amount): offsets from AS_OF; the amounts (ledger amounts: what
+#: the payments really were) tell the rows apart. UNREVIEWED and AS_SENT bend two rows: see production().
 PAYMENTS = [
     (-20 * _D, "account_takeover", [-15 * _D, -12 * _D], 1, 1_200.0),  # reported twice
     (-9 * _D, "account_takeover", [-2 * _D], 0, 4_500.0),
@@ -187,6 +188,10 @@ PAYMENTS = [
 ]
 #: A report for a payment the record does not hold (made before it starts).
 STRAY_REPORT = ("T-OLD", "account_takeover", -3 * _D)
+#: Rows (by position in PAYMENTS) whose alert came after the day's review capacity was spent: alert 1, reviewed 0.
+UNREVIEWED = (11,)  # the qr_scam of -11 days, known at as_of: alerted, never reviewed, so not caught
+#: Rows whose app sent the amount in paise (x100): the record's amount_inr is wrong, the report's ledger is right.
+AS_SENT = {1: 100.0}  # the account_takeover of -9 days
 
 
 _DEDUPED_FIRST = ("it missed a fraud reported before as_of and again after it: it dropped the duplicate reports "
@@ -231,15 +236,15 @@ def known_frauds(record: pd.DataFrame, reports: pd.DataFrame, as_of: pd.Timestam
         if f"dedupe_{keep}" in mistakes:
             known &= ~reports.duplicated("txn_id", keep=keep)
     found = reports[known] if "twice" in mistakes else reports[known].drop_duplicates("txn_id")
-    return record[window].merge(found[["txn_id", "fraud_type"]], on="txn_id")
+    return record[window].merge(found[["txn_id", "fraud_type", "ledger_amount_inr"]], on="txn_id")
 
 
 def performance_table(frauds: pd.DataFrame) -> pd.DataFrame:
     """The right answer to 6.3 from the known frauds: one row per fraud type plus "all"."""
     def row(part: pd.DataFrame) -> dict[str, float]:
-        hit = part["alert"].astype(bool)
-        return {"cases": len(part), "caught": int(hit.sum()), "rupees": float(part["amount_inr"].sum()),
-                "rupees_caught": float(part.loc[hit, "amount_inr"].sum())}
+        hit = part["reviewed"].astype(bool)
+        return {"cases": len(part), "caught": int(hit.sum()), "rupees": float(part["ledger_amount_inr"].sum()),
+                "rupees_caught": float(part.loc[hit, "ledger_amount_inr"].sum())}
 
     rows = {str(kind): row(part) for kind, part in frauds.groupby("fraud_type")} | {"all": row(frauds)}
     table = pd.DataFrame.from_dict(rows, orient="index").astype(float)
@@ -251,17 +256,20 @@ def production(as_of: pd.Timestamp = AS_OF) -> tuple[pd.DataFrame, pd.DataFrame]
     """The production record (upi_fraud.monitoring.record's columns) and the fraud reports of PAYMENTS, around `as_of`."""
     at = as_of.tz_convert("UTC")
     n = len(PAYMENTS)
+    ledger = [amount for *_, amount in PAYMENTS]
+    alert = [alert for *_, alert, _ in PAYMENTS]
     record = pd.DataFrame({
         "txn_id": [f"T{k:04d}" for k in range(n)],
         "event_timestamp": pd.DatetimeIndex([at + made for made, *_ in PAYMENTS]).as_unit("ns"),
-        "model_version": "3", "amount_inr": [amount for *_, amount in PAYMENTS],
+        "model_version": "3", "amount_inr": [a * AS_SENT.get(k, 1.0) for k, a in enumerate(ledger)],
         "channel": np.array(["intent", "collect", "qr"])[np.arange(n) % 3],
-        "score": np.round(np.linspace(0.05, 0.95, n), 3), "alert": [alert for *_, alert, _ in PAYMENTS],
+        "score": np.round(np.linspace(0.05, 0.95, n), 3), "alert": alert,
+        "reviewed": [0 if k in UNREVIEWED else a for k, a in enumerate(alert)],
     }).sort_values("event_timestamp", kind="stable").reset_index(drop=True)
-    reports = [(f"T{k:04d}", kind, at + offset) for k, (_, kind, offsets, *_) in enumerate(PAYMENTS)
+    reports = [(f"T{k:04d}", kind, at + offset, ledger[k]) for k, (_, kind, offsets, *_) in enumerate(PAYMENTS)
                for offset in offsets]
-    reports.append((STRAY_REPORT[0], STRAY_REPORT[1], at + STRAY_REPORT[2]))
-    frame = pd.DataFrame(reports, columns=["txn_id", "fraud_type", "reported_at"])
+    reports.append((STRAY_REPORT[0], STRAY_REPORT[1], at + STRAY_REPORT[2], 3_333.0))
+    frame = pd.DataFrame(reports, columns=["txn_id", "fraud_type", "reported_at", "ledger_amount_inr"])
     frame["reported_at"] = frame["reported_at"].astype("datetime64[ns, UTC]")
     return record, frame
 
@@ -294,6 +302,8 @@ def realistic_production(seed: int = 63) -> tuple[str, pd.DataFrame, pd.DataFram
         "alert": np.where(fraud, rng.random(n) < 0.55, rng.random(n) < 0.015).astype(int),
         "score": rng.random(n).round(4), "model_version": "3",
     })
+    record["reviewed"] = (record["alert"].astype(bool) & (rng.random(n) < 0.9)).astype(int)
+    ledger = record.set_index("txn_id")["amount_inr"]
     rows = []
     for k in np.flatnonzero(fraud & (rng.random(n) < 0.85)):
         first = record["event_timestamp"].iloc[k] + pd.Timedelta(days=float(rng.exponential(12)) + 0.5)
@@ -302,5 +312,6 @@ def realistic_production(seed: int = 63) -> tuple[str, pd.DataFrame, pd.DataFram
             rows.append((record["txn_id"].iloc[k], kinds[k], first + pd.Timedelta(days=float(rng.uniform(0, 9)))))
     reports = pd.DataFrame(rows, columns=["txn_id", "fraud_type", "reported_at"])
     reports["reported_at"] = reports["reported_at"].astype("datetime64[ns, UTC]")
+    reports["ledger_amount_inr"] = reports["txn_id"].map(ledger).to_numpy(float)
     return ("about 3,000 payments over ten weeks, 3% fraud, reports late by 1 to 60 days, some twice",
             record, reports.sample(frac=1.0, random_state=seed).reset_index(drop=True), as_of, 28)

@@ -294,31 +294,45 @@ def _performance_table(out: Any) -> pd.DataFrame:
 
 def _count_mistake(got: pd.Series, want: pd.Series, args: tuple) -> str:
     if _same(got["cases"], want["cases"]) and _same(got["rupees"], want["rupees_caught"]):
-        return ("rupees is the amount of the frauds it alerted on: rupees is the amount of all the known frauds, "
-                "rupees_caught of the alerted ones")
+        return ("rupees is the amount of the frauds it caught: rupees is the amount of all the known frauds, "
+                "rupees_caught of the reviewed ones")
+    right = cases.known_frauds(*args)
+    if _same(got["cases"], want["cases"]) and _same(got["rupees"], float(right["amount_inr"].sum())):
+        return ("rupees adds the amounts the app sent (the record's amount_inr), which a broken release gets wrong "
+                "(one of these was sent in paise): value each fraud at its report's ledger_amount_inr, what the "
+                "payment really was")
     zone, days = args[2].tzname(), args[3]
     for combo in itertools.chain(([m] for m in cases.MISTAKES), itertools.combinations(cases.MISTAKES, 2)):
         frauds = cases.known_frauds(*args, tuple(combo))
-        if _same(got["cases"], len(frauds)) and _same(got["rupees"], float(frauds["amount_inr"].sum())):
+        if _same(got["cases"], len(frauds)) and _same(got["rupees"], float(frauds["ledger_amount_inr"].sum())):
             return "; and ".join(dict.fromkeys(cases.MISTAKES[m].format(zone=zone, days=days) for m in combo))
     return (f"it counts {got['cases']:g} known frauds worth ₹{got['rupees']:,.0f}, but at as_of the bank knew "
             f"{want['cases']:g} worth ₹{want['rupees']:,.0f}: payments made as_of - days <= event_timestamp < as_of "
             "with a report before as_of, each once")
 
 
-def _row_mistake(name: str, got: pd.Series, want: pd.Series, window: pd.DataFrame) -> str | None:
+def _row_mistake(name: str, got: pd.Series, want: pd.Series, window: pd.DataFrame,
+                 frauds: pd.DataFrame) -> str | None:
     """What is wrong in one row of the table, whose frauds are right in number (None: nothing)."""
     every, n = name == "all", len(window)
     alerted = float(window.loc[window["alert"].astype(bool), "amount_inr"].sum())
     alerts = int(window["alert"].astype(bool).sum())
+    reviews = int(window["reviewed"].astype(bool).sum())
+    mine = frauds if every else frauds[frauds["fraud_type"].astype(str) == name]
+    alerted_frauds = int(mine["alert"].astype(bool).sum())
+    alerted_inr = float(mine.loc[mine["alert"].astype(bool), "ledger_amount_inr"].sum())
+    unreviewed = ("it counts the frauds that raised an alert, but an alert the team did not review (its day's "
+                  "capacity was spent) caught nothing: count the record's `reviewed`, not `alert`")
     guesses = {  # column -> (whether a typical wrong answer gives it, what to say); the last one always applies
         "cases": [(True, f"the row {name} counts {got['cases']:g} frauds worth ₹{got['rupees']:,.0f}, but "
                          f"{want['cases']:g} worth ₹{want['rupees']:,.0f} are known: group the known frauds by their "
                          "fraud_type")],
-        "caught": [(every and _same(got["caught"], alerts), f"caught counts every alert in the window ({alerts}): "
-                                                            "count the known frauds the model alerted on"),
+        "caught": [(every and (_same(got["caught"], alerts) or _same(got["caught"], reviews)),
+                    f"caught counts every alert in the window ({alerts}, {reviews} of them reviewed): count the "
+                    "known frauds the team reviewed"),
+                   (_same(got["caught"], alerted_frauds), unreviewed),
                    (True, f"the row {name} has caught {got['caught']:g}, but {want['caught']:g} of its known frauds "
-                          "have alert 1")],
+                          "have reviewed 1")],
         "recall": [(math.isnan(want["recall"]), f"the row {name} has no known fraud, so its recall is unknown: NaN, "
                                                 f"not {got['recall']:g} (0 of 0 is neither 0% nor 100%)"),
                    (every and n > 0 and _same(got["recall"], want["caught"] / n),
@@ -329,11 +343,12 @@ def _row_mistake(name: str, got: pd.Series, want: pd.Series, window: pd.DataFram
                    (True, f"the row {name} has recall {got['recall']:.4g}: caught / cases is {want['recall']:.4g}")],
         "rupees_caught": [
             (_same(got["rupees_caught"], want["rupees"]), "rupees_caught is the amount of all the known frauds: it is "
-                                                          "the amount of those the model alerted on (rupees is all)"),
+                                                          "the amount of those the team reviewed (rupees is all)"),
             (every and _same(got["rupees_caught"], alerted), "rupees_caught sums every alerted payment in the window: "
-                                                             "only the known frauds it alerted on count"),
-            (True, f"the row {name} has rupees_caught ₹{got['rupees_caught']:,.0f}: the alerted known frauds are "
-                   f"worth ₹{want['rupees_caught']:,.0f}")],
+                                                             "only the known frauds the team reviewed count"),
+            (_same(got["rupees_caught"], alerted_inr), unreviewed),
+            (True, f"the row {name} has rupees_caught ₹{got['rupees_caught']:,.0f}: the reviewed known frauds are "
+                   f"worth ₹{want['rupees_caught']:,.0f} (their ledger amounts)")],
     }
     guesses["rupees"] = guesses["cases"]
     for column in ("cases", "rupees", "caught", "recall", "rupees_caught"):
@@ -356,8 +371,9 @@ def _performance_mistake(got: pd.DataFrame, args: tuple) -> str | None:
         return f"the row {kind} counts {got.loc[kind, 'cases']:g} frauds, but no {kind} fraud is known in the window"
     made = record["event_timestamp"]
     window = record[(made >= as_of - pd.Timedelta(days=days)) & (made < as_of)]
+    frauds = cases.known_frauds(*args)
     return next((m for kind in ["all", *sorted(kinds)] if (m := _row_mistake(kind, got.loc[kind], want.loc[kind],
-                                                                             window))), None)
+                                                                             window, frauds))), None)
 
 
 def _performance_advice(err: Exception) -> str:
@@ -372,14 +388,16 @@ def _performance_advice(err: Exception) -> str:
     hint=(
         "Judge the model as the bank could on as_of: the payments of the `days` before as_of, and among them the "
         "frauds reported before as_of (a fraud reported later is not known yet; one never reported looks "
-        "legitimate). Recall is the share of those known frauds the model alerted on; the rupees say what they "
-        "were worth. One row per fraud type, and one, 'all', for them together.",
+        "legitimate). Recall is the share of those known frauds the team caught: reviewed, not merely alerted "
+        "(an alert past the day's capacity catches nothing); the rupees say what they were worth, by the ledger. "
+        "One row per fraud type, and one, 'all', for them together.",
         "Two cuts on aware timestamps, compared as they are (as_of may be in IST, the record is in UTC): "
         "as_of - days <= event_timestamp < as_of for the payments, reported_at < as_of for the reports. Then "
-        "merge on txn_id and group by fraud_type.",
+        "merge on txn_id (bringing the report's fraud_type and ledger_amount_inr) and group by fraud_type.",
         "The traps: a payment can be reported twice, so drop duplicate txn_ids, after the report cut (before it "
         "you may keep a report from after as_of and lose the earlier one); a recall over 0 cases is NaN, not 0; "
-        "rupees_caught counts only the alerted frauds; and record and reports come back unchanged.",
+        "caught and rupees_caught count only the reviewed frauds, at ledger amounts (the record's amount_inr is "
+        "what the app sent); and record and reports come back unchanged.",
     ),
 )
 def performance(performance_as_of: Any) -> str:
@@ -397,4 +415,5 @@ def performance(performance_as_of: Any) -> str:
             raise Wrong(f"{mistake}. (On {what}.)")
     return (f"Right on {len(crafted)} crafted records and a realistic one: reports after as_of and exactly at it, a "
             "payment reported twice, payments at and just outside the window's bounds, as_of in IST against UTC, "
-            "days=7, no known fraud (recall NaN); record and reports unchanged.")
+            "days=7, no known fraud (recall NaN), an alert nobody reviewed, an amount sent in paise; record and reports "
+            "unchanged.")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -24,6 +24,7 @@ TX_COLUMNS = {
     "payee_type": "category",
     "merchant_category": "category",
     "amount_inr": "float64",
+    "ledger_amount_inr": "float64",
     "channel": "category",
     "device_id": "category",
     "device_os": "category",
@@ -418,6 +419,8 @@ def test_paise_incident_multiplies_amounts_by_100_for_one_version_in_one_week(tx
     np.testing.assert_allclose(tx.amount_inr[hit], 100 * clean.amount_inr[hit])
     pd.testing.assert_frame_equal(tx.drop(columns="amount_inr"), clean.drop(columns="amount_inr"))
     pd.testing.assert_series_equal(tx.amount_inr[~hit], clean.amount_inr[~hit])
+    # The ledger knows what the payments really were: the incident changes what the app sent, not the money.
+    pd.testing.assert_series_equal(tx.ledger_amount_inr, clean.amount_inr, check_names=False)
 
 
 def test_null_os_incident_drops_device_os_for_one_version_in_one_week(tx, off):
@@ -456,8 +459,38 @@ def test_all_scenarios_off_removes_every_effect():
 
 def test_story_dates_are_consistent():
     assert story.FESTIVE_START == date(2025, 9, 22) and story.DIWALI == date(2025, 10, 21)
-    assert story.FESTIVE_START < story.DIWALI < story.FESTIVE_END < story.NEW_SCAM_START <= story.LAST_DAY
+    assert story.FESTIVE_START < story.DIWALI < story.FESTIVE_END <= story.LAST_DAY
+    assert story.GO_LIVE < story.NEW_SCAM_START < story.FESTIVE_END
     assert story.FESTIVE_END.month == 11
+
+
+def test_the_new_scam_reports_no_more_often_and_no_sooner_than_collect_scams():
+    share, median_days = story.FRAUD_REPORTING["new_scam"]
+    collect_share, collect_days = story.FRAUD_REPORTING["collect_scam"]
+    assert share <= min(0.80, collect_share) and median_days >= max(6, collect_days)  # issue 23's limits
+    others = {k: v for k, v in story.FRAUD_RATES.items() if k != "new_scam"}
+    assert others == {"account_takeover": 0.0017, "collect_scam": 0.0016, "qr_scam": 0.0012, "mule_account": 0.0015}
+
+
+def test_the_new_scam_ramps_early_in_production_and_stays_under_30_percent_of_losses_at_its_peak():
+    tx = data.load("default").transactions
+    day = periods.ist_dates(tx.event_timestamp)
+    week = day.map(lambda d: d - timedelta(days=d.weekday()))
+    scam = tx.fraud_type == "new_scam"
+    weekly = scam.groupby(week).sum()
+    start = story.NEW_SCAM_START
+    assert start <= story.GO_LIVE + timedelta(days=35), "it starts early enough in production for a loop to respond"
+    first, later = weekly[start:start + timedelta(days=13)].sum(), weekly[start + timedelta(days=28):
+                                                                          start + timedelta(days=41)].sum()
+    assert later > 2 * first, "it ramps"
+    plateau = story.NEW_SCAM_RAMP[-2][0]
+    losses = tx.ledger_amount_inr.where(tx.is_fraud == 1, 0.0)[day >= plateau]
+    share = losses[scam].sum() / losses.sum()
+    assert 0.1 <= share <= 0.30, share
+    ever = tx[scam]
+    reported = ever.label_available_at.notna()
+    delay = (ever.label_available_at - ever.event_timestamp)[reported].dt.total_seconds() / 86_400
+    assert reported.mean() <= 0.80 and delay.median() >= 6
     for incident in (story.PAISE_INCIDENT, story.NULL_OS_INCIDENT):
         assert (incident.end - incident.start).days == 6
         assert incident.app_version in data.APP_VERSIONS

@@ -284,13 +284,14 @@ def test_each_decide_mistake_is_named(tmp_path, monkeypatch, substitutions, mess
 def agg_performance(record, reports, as_of, days=28):
     """Another right answer: named aggregation, ints, the rows reversed, an extra column, as_of in UTC first."""
     as_of = as_of.tz_convert("UTC")
-    known = reports.loc[reports["reported_at"].lt(as_of), ["txn_id", "fraud_type"]].drop_duplicates("txn_id")
+    known = reports.loc[reports["reported_at"].lt(as_of), ["txn_id", "fraud_type", "ledger_amount_inr"]]
+    known = known.drop_duplicates("txn_id")
     made = record["event_timestamp"].between(as_of - pd.Timedelta(days=days), as_of, inclusive="left")
     frauds = record.loc[made].merge(known, on="txn_id")
-    frauds["hit"] = frauds["amount_inr"].where(frauds["alert"] == 1, 0.0)
-    table = frauds.groupby("fraud_type").agg(cases=("txn_id", "size"), caught=("alert", "sum"),
-                                             rupees=("amount_inr", "sum"), rupees_caught=("hit", "sum"))
-    table.loc["all"] = [len(frauds), frauds["alert"].sum(), frauds["amount_inr"].sum(), frauds["hit"].sum()]
+    frauds["hit"] = frauds["ledger_amount_inr"].where(frauds["reviewed"] == 1, 0.0)
+    table = frauds.groupby("fraud_type").agg(cases=("txn_id", "size"), caught=("reviewed", "sum"),
+                                             rupees=("ledger_amount_inr", "sum"), rupees_caught=("hit", "sum"))
+    table.loc["all"] = [len(frauds), frauds["reviewed"].sum(), frauds["ledger_amount_inr"].sum(), frauds["hit"].sum()]
     table["recall"] = table["caught"] / table["cases"].replace(0, np.nan)
     return table.assign(share=table["cases"] / max(len(frauds), 1)).iloc[::-1]
 
@@ -335,10 +336,16 @@ NAIVE = ('    window =', '    as_of = as_of.tz_localize(None)\n'
         ([('table["cases"].where(table["cases"] > 0)', 'table["cases"].clip(lower=1)')],
          "the row all has no known fraud, so its recall is unknown: NaN, not 0"),
         ([(', "all": frauds', "")], "there is no row 'all'"),
-        ([('rupees_caught=frauds["amount_inr"] * frauds["alert"]', 'rupees_caught=frauds["amount_inr"]')],
+        ([('rupees_caught=frauds["ledger_amount_inr"] * frauds["reviewed"]',
+           'rupees_caught=frauds["ledger_amount_inr"]')],
          "rupees_caught is the amount of all the known frauds"),
+        ([('caught=frauds["reviewed"].astype(int)', 'caught=frauds["alert"].astype(int)'),
+          ('frauds["ledger_amount_inr"] * frauds["reviewed"]', 'frauds["ledger_amount_inr"] * frauds["alert"]')],
+         "an alert the team did not review (its day's capacity was spent) caught nothing"),
+        ([('"rupees": float(part["ledger_amount_inr"].sum())', '"rupees": float(part["amount_inr"].sum())')],
+         "rupees adds the amounts the app sent (the record's amount_inr)"),
         ([('"caught": int(part["caught"].sum())',
-           '"caught": int((window if name == "all" else part)["alert"].sum())')],
+           '"caught": int((window if name == "all" else part)["reviewed"].sum())')],
          "caught counts every alert in the window"),
         ([('    known =', '    reports.sort_values("reported_at", inplace=True)\n    known =')],
          "it changed the reports it was given"),
@@ -348,7 +355,8 @@ NAIVE = ('    window =', '    as_of = as_of.tz_localize(None)\n'
     ],
     ids=["hindsight", "reported-at-as-of", "no-window-start", "start-excluded", "twice", "dedupe-before-cut",
          "days-ignored", "window-on-reports", "naive-clock", "recall-over-payments", "recall-zero", "no-all",
-         "rupees-caught-all", "caught-all-alerts", "mutates", "type-column", "missing-column"],
+         "rupees-caught-all", "caught-unreviewed", "rupees-as-sent", "caught-all-alerts", "mutates", "type-column",
+         "missing-column"],
 )
 def test_each_performance_mistake_is_named(tmp_path, substitutions, message):
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
@@ -358,10 +366,10 @@ def test_each_performance_mistake_is_named(tmp_path, substitutions, message):
 def test_each_way_of_counting_wrongly_changes_the_first_record():
     what, record, reports, as_of, days = cases.performance_cases()[0]
     frauds = cases.known_frauds(record, reports, as_of, days)
-    seen = {(len(frauds), frauds["amount_inr"].sum())}
+    seen = {(len(frauds), frauds["ledger_amount_inr"].sum())}
     for mistake in set(cases.MISTAKES) - {"days_ignored"}:  # days=28 here; the second case is days=7
         wrong = cases.known_frauds(record, reports, as_of, days, (mistake,))
-        seen.add((len(wrong), wrong["amount_inr"].sum()))
+        seen.add((len(wrong), wrong["ledger_amount_inr"].sum()))
     assert len(seen) == len(cases.MISTAKES), what
 
 

@@ -226,6 +226,9 @@ class Event:
     end: date
     columns: tuple[str, ...]
     why: str
+    #: The status that catches it for the right reason: broken data pages (INCIDENT), the world moving is seen
+    #: (WARN), the model going blind is only told by the labels (RETRAIN).
+    right_status: str
     echo_days: int = 0
 
 
@@ -237,15 +240,15 @@ EVENTS: tuple[Event, ...] = (
     Event("paise incident", PAISE_INCIDENT.start, PAISE_INCIDENT.end,
           ("amount_inr", *AMOUNT_WINDOWS, "score", "alert_rate"),
           "app 5.7.0 sent paise: every amount, and every sum over a window that holds one, is 100 times too "
-          "large, and the model scores absurd amounts as risky", echo_days=7),
+          "large, and the model scores absurd amounts as risky", "INCIDENT", echo_days=7),
     Event("festive season", FESTIVE_START, FESTIVE_END,
           ("amount_inr", "merchant_category", *AMOUNT_WINDOWS, *COUNT_WINDOWS, "score"),
           "more payments per customer and per merchant (counts), bigger bills (amounts and their sums), "
-          "more electronics, fashion and travel (the merchant mix), and the scores that read them"),
+          "more electronics, fashion and travel (the merchant mix), and the scores that read them", "WARN"),
     Event("new scam", NEW_SCAM_START, LAST_DAY, ("merchant_category", "channel", "payee_payers_24h"),
-          "fake utility billers paid by intent, each by many payers in a day"),
+          "fake utility billers paid by intent, each by many payers in a day", "RETRAIN"),
     Event("null OS incident", NULL_OS_INCIDENT.start, NULL_OS_INCIDENT.end, ("device_os", "score"),
-          "app 5.9.0 dropped the OS field, which the model reads"),
+          "app 5.9.0 dropped the OS field, which the model reads", "INCIDENT"),
 )
 
 
