@@ -209,7 +209,8 @@ def loop_alerts(timestamps, scores, share=story.ALERT_BUDGET_SHARE, **mistake):
 
 
 def test_alerts_right_as_a_loop_returning_a_series(upi, capsys):
-    lab01.daily_alerts.check(lambda ts, s, share=0.01: pd.Series(loop_alerts(ts, s, share)), upi.transactions)
+    lab01.daily_alerts.check(lambda ts, s, share=story.ALERT_BUDGET_SHARE: pd.Series(loop_alerts(ts, s, share)),
+                             upi.transactions)
     assert "correct" in capsys.readouterr().out
 
 

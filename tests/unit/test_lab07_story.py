@@ -100,3 +100,19 @@ def test_lab07_frozen_and_loop_saw_the_same_payments_and_both_figures_are_record
 def test_lab07_the_swap_and_the_rollback_dropped_no_request(figures):
     for drill in figures["drills"].values():
         assert drill["failed"] == 0 and drill["monotone"] and drill["old_to_new"] and drill["requests"] > 100
+
+
+def test_lab07_both_arms_keep_the_review_budget_outside_the_paise_week(figures):
+    # the weekly recalibration (serving/budget.py) runs in both arms; only the paise week alerts past capacity
+    assert figures["summary"]["weeks_over_budget"] == {"frozen": 1, "loop": 1}
+
+
+def test_lab07_rupees_are_ledger_amounts_so_no_arm_is_inflated_by_the_paise_week(figures):
+    from upi_kit import data
+
+    tx = data.load("default").transactions
+    production = tx[tx["event_timestamp"] >= "2025-08-31 18:30:00+00:00"]
+    fraud_ledger = float(production.loc[production["is_fraud"] == 1, "ledger_amount_inr"].sum())
+    for arm in ("frozen", "loop"):
+        value = figures["summary"][arm]
+        assert value["caught_inr"] + value["missed_inr"] == pytest.approx(fraud_ledger, abs=1.0)

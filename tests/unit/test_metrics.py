@@ -23,15 +23,16 @@ def payments(days=2, per_day=200, fraud_every=50, amount=1000.0):
 
 
 def test_daily_budget_is_a_share_of_the_day_with_at_least_one_alert():
-    assert metrics.daily_budget(200) == 2
-    assert metrics.daily_budget(20) == 1
+    assert metrics.daily_budget(200, share=0.01) == 2
+    assert metrics.daily_budget(20, share=0.01) == 1
     assert metrics.daily_budget(0) == 0
     assert metrics.daily_budget(1000, share=0.05) == 50
+    assert metrics.daily_budget(1000) == round(1000 * story.ALERT_BUDGET_SHARE)
 
 
 def test_a_perfect_model_catches_fraud_up_to_the_budget_and_raises_no_false_alarm():
-    df = payments()  # 200 a day -> 2 alerts a day; 4 frauds a day
-    r = metrics.rupee_value(df, df.is_fraud.to_numpy())
+    df = payments()  # 200 a day -> 2 alerts a day at a 1% share; 4 frauds a day
+    r = metrics.rupee_value(df, df.is_fraud.to_numpy(), share=0.01)
     assert (r.alerts, r.true_alerts, r.false_alerts, r.frauds, r.days) == (4, 4, 0, 8, 2)
     assert r.fraud_caught_inr == 4000 and r.fraud_missed_inr == 4000
     assert r.net_value_inr == 4000 - 4 * story.REVIEW_COST_INR
@@ -41,7 +42,7 @@ def test_a_perfect_model_catches_fraud_up_to_the_budget_and_raises_no_false_alar
 def test_false_alarms_cost_review_and_friction():
     df = payments()
     scores = 1.0 - df.is_fraud.to_numpy()  # alerts on good customers only
-    r = metrics.rupee_value(df, scores)
+    r = metrics.rupee_value(df, scores, share=0.01)
     assert (r.true_alerts, r.false_alerts) == (0, 4)
     assert r.net_value_inr == -4 * (story.REVIEW_COST_INR + story.FRICTION_COST_INR)
 
@@ -56,7 +57,7 @@ def test_budget_is_per_ist_day_not_utc_day():
 def test_zero_scores_never_alert_and_ties_break_by_position():
     df = payments(days=1, per_day=200)
     assert not metrics.alerts_under_budget(df.event_timestamp, np.zeros(200)).any()
-    mask = metrics.alerts_under_budget(df.event_timestamp, np.ones(200))
+    mask = metrics.alerts_under_budget(df.event_timestamp, np.ones(200), share=0.01)
     assert np.flatnonzero(mask).tolist() == [0, 1]
 
 
@@ -72,11 +73,11 @@ def test_bad_input_is_explained():
 
 def test_result_flattens_for_logging():
     df = payments(days=1)
-    d = metrics.rupee_value(df, df.is_fraud.to_numpy()).as_dict("test_")
+    d = metrics.rupee_value(df, df.is_fraud.to_numpy(), share=0.01).as_dict("test_")
     assert d["test_alerts"] == 2.0 and "test_net_value_inr" in d
 
 
 def test_fraud_is_valued_at_the_ledger_amount_not_the_amount_the_app_sent():
     df = payments(days=1).assign(amount_inr=lambda d: d["ledger_amount_inr"] * 100)  # the paise week
-    r = metrics.rupee_value(df, df.is_fraud.to_numpy())
+    r = metrics.rupee_value(df, df.is_fraud.to_numpy(), share=0.01)
     assert r.fraud_caught_inr == 2 * 1000  # two reviewed frauds at their true ₹1,000, not ₹100,000
