@@ -45,7 +45,13 @@ def test_lab07_incident_weeks_page_and_nothing_is_trained_or_promoted_in_them(fi
 def test_lab07_the_festive_season_is_never_a_reason_to_retrain(figures):
     festive = [w for w, r in figures["weeks"].items()
                if story.FESTIVE_START <= date.fromisoformat(w) <= story.FESTIVE_END]
-    assert festive and all(figures["weeks"][w]["action"] == "none" for w in festive)
+    assert festive
+    for week in festive:  # the new scam runs inside the season: a retrain there must come from the labels
+        row = figures["weeks"][week]
+        if row["action"] == "retrain":
+            assert any(check.startswith("recall:") for check in row["checks"]), row
+        if row["status"] == "WARN":  # drift alone: nothing to do
+            assert row["action"] == "none", row
 
 
 def test_lab07_every_retrain_ran_after_the_new_scams_labels_arrived_and_quarantined_the_incident_weeks(figures):
@@ -65,7 +71,7 @@ def test_lab07_a_promotion_comes_only_after_a_passed_gate_and_a_good_shadow_week
     assert len(promoted) <= sum(run["gate_passed"] for run in figures["ct"])
     for week in promoted:
         passed = [_ist(run["as_of"]) for run in figures["ct"] if run["gate_passed"]]
-        shadows = [s for s in figures["shadow"] if s["week"] < week]
+        shadows = [s for s in figures["shadow"] if s["week"] <= week]  # shadowed that week, promoted at its end
         assert passed and shadows and shadows[-1]["ok"]
         # the shadow week starts when the passing CT ran, and ends before the promotion is decided
         assert _ist(shadows[-1]["week"] + "T00:00:00+05:30") == max(p for p in passed if p.date().isoformat() <= week)
