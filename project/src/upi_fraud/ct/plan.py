@@ -50,12 +50,21 @@ class Plan:
         return ",".join(str(w) for w in self.quarantined["week"]) or "none"
 
 
-def plan(tx: pd.DataFrame, as_of: pd.Timestamp, holdout_days: int = HOLDOUT_DAYS) -> Plan:
-    """Which rows train, which judge, which are quarantined (and why), with the labels known at `as_of`."""
+def plan(tx: pd.DataFrame, as_of: pd.Timestamp, holdout_days: int = HOLDOUT_DAYS, *, quarantine: bool = True,
+         every_label: bool = False) -> Plan:
+    """Which rows train, which judge, which are quarantined (and why), with the labels known at `as_of`.
+
+    Only lab 07's hindsight arms (loop/arms.py) change the two switches: `quarantine=False` trains on the
+    failing batches too; `every_label=True` knows every fraud the moment it happens (no bank ever does).
+    """
     known = labels.known_as_of(tx, as_of)
     made = tx.loc[known.index]
+    if every_label:
+        known = made["is_fraud"].astype(int).rename(known.name)
     weeks = data_checks.check_weeks(made, data_checks.reference_frame(tx))
     bad = weeks.loc[weeks["status"] == "failed", ["week", "reasons"]]
+    if not quarantine:
+        bad = bad.iloc[:0]
     clean = made[~week_of(made["event_timestamp"]).isin(set(bad["week"]))]
     start = as_of.tz_convert(story.TIMEZONE).normalize() - pd.Timedelta(days=holdout_days)
     train_rows, holdout = clean[clean["event_timestamp"] < start], clean[clean["event_timestamp"] >= start]

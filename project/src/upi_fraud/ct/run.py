@@ -19,6 +19,7 @@ from typing import Any
 import mlflow
 import pandas as pd
 from mlflow import MlflowClient
+from sklearn.pipeline import Pipeline
 
 from upi_fraud import features, gate, layout, modeling, registry, rupees
 from upi_fraud.ct import card
@@ -92,13 +93,19 @@ def model_tests(version: str, p: Plan, config: CTConfig) -> ModelTests:
     return ModelTests(done.returncode == 0, lines[-1] if lines else done.stderr.strip()[-300:], failed)
 
 
-def train_challenger(config: CTConfig, upi: data.UPIData, p: Plan, feature_set: str) -> tuple[str, pd.Series]:
-    """Fit on the clean rows with the labels known then; log and register; calibrate its threshold on the holdout."""
-    X = features.model_inputs(upi, feature_set)
-    model = modeling.make_model(modeling.Params(), config.seed)
+def fit(X: pd.DataFrame, p: Plan, seed: int) -> Pipeline:
+    """CT's recipe: lab 02's model on the plan's training rows and labels, recent payments weighing more."""
+    model = modeling.make_model(modeling.Params(), seed)
     age_days = (p.as_of - p.train["event_timestamp"]).dt.total_seconds() / 86_400
     weight = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
     model.fit(X.loc[p.train.index], p.labels.to_numpy(), histgradientboostingclassifier__sample_weight=weight.to_numpy())
+    return model
+
+
+def train_challenger(config: CTConfig, upi: data.UPIData, p: Plan, feature_set: str) -> tuple[str, pd.Series]:
+    """Fit on the clean rows with the labels known then; log and register; calibrate its threshold on the holdout."""
+    X = features.model_inputs(upi, feature_set)
+    model = fit(X, p, config.seed)
     scores = pd.Series(model.predict_proba(X.loc[p.holdout.index])[:, 1], index=p.holdout.index)
     info = modeling.log_model(model, X.loc[p.holdout.index])
     version = registry.register(info.model_uri, feature_set, registry.Frame(p.digest, len(p.holdout)), "upi-ct",

@@ -7,7 +7,8 @@ Each production week, in time order:
   decide   your decision.decide_week: page, retrain, shadow, promote, drop, wait or nothing
   retrain  lab 05's continuous training as of the week's end; a challenger that passes gets the alias
            "challenger", not "champion"
-  shadow   the next week the challenger scores the same payments beside the champion without deciding
+  shadow   the next week the challenger scores the same payments beside the champion without deciding; a week
+           monitoring judges an incident does not count (broken data judges nothing): it shadows again
   promote  the alias "champion" moves; the live service follows it by itself (serving/watcher.py), no restart
 Everything it writes is under the workspace's loop/ folder; a new run starts again from the go-live champion.
 """
@@ -183,11 +184,17 @@ def run_week(ctx: Context, state: LoopState, week: date) -> dict[str, Any]:
     decided, served = serve_week(ctx, start, end)
     row: dict[str, Any] = {"week": str(week), "served": served}
     pending = state.challenger
+    shadow = None
     if pending is not None and pending.gate_passed and pending.shadow is None:
-        pending.shadow = shadow_week(ctx, pending.version, start, end, decided)
-        row["shadow"] = {"version": pending.version, **asdict(pending.shadow)}
+        shadow = shadow_week(ctx, pending.version, start, end, decided)
+        row["shadow"] = {"version": pending.version, **asdict(shadow)}
     out = weekly.Outputs(ctx.out / "monitoring", ctx.out / "reports", ctx.out / "triggers")
     verdict = weekly.run_weeks(ctx.monitor, [week], out, html=False)[0]
+    if pending is not None and shadow is not None:
+        # An incident week judges nothing (lab 05's quarantine): its shadow does not count, the challenger shadows
+        # again the next week.
+        row["shadow"]["counted"] = verdict["status"] != "INCIDENT"
+        pending.shadow = shadow if row["shadow"]["counted"] else None
     judged = WeekVerdict(verdict["status"], verdict["retrain"], pd.Timestamp(verdict["judged_at"]))
     action = decision.decide_week(judged, pending, state.last_change)  # through the module: your decision now
     row.update(status=verdict["status"], checks=[r["check"] for r in verdict["reasons"]], action=action)

@@ -9,12 +9,14 @@ nothing, and every fraud is worth its ledger amount, not what a broken app sent.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-from upi_fraud.dates import week_of
+from upi_fraud.dates import monday, week_of
 from upi_fraud.serving import inference_log
 from upi_kit import data, metrics, story
 
@@ -22,7 +24,12 @@ from upi_kit import data, metrics, story
 def outcomes(upi: data.UPIData, log_path: Path, version: str | None = None) -> pd.DataFrame:
     """Per logged payment (one decision each, of `version` if given): its alert, and, known in hindsight for this
     comparison only, whether it was fraud, its type and its ledger amount; and whether the team reviewed it."""
-    rows = inference_log.read(log_path, ["txn_id", "event_timestamp", "alert"], version=version)
+    return outcomes_of(upi, inference_log.read(log_path, ["txn_id", "event_timestamp", "alert"], version=version))
+
+
+def outcomes_of(upi: data.UPIData, rows: pd.DataFrame) -> pd.DataFrame:
+    """outcomes() for decisions in a frame (txn_id, event_timestamp, alert): a log's, or a hindsight arm's."""
+    rows = rows[["txn_id", "event_timestamp", "alert"]].reset_index(drop=True)
     truth = upi.transactions[["txn_id", "is_fraud", "fraud_type", metrics.LEDGER]].assign(
         txn_id=lambda t: t["txn_id"].astype(str))
     out = rows.merge(truth, on="txn_id", how="left", validate="one_to_one")
@@ -71,4 +78,75 @@ def summary(upi: data.UPIData, frozen_log: Path, loop_out: Path) -> tuple[dict[s
     out["gain_inr"] = round(out["loop"]["net_inr"] - out["frozen"]["net_inr"], 2)
     weekly.to_csv(loop_out / "weekly.csv")
     (loop_out / "summary.json").write_text(json.dumps(out, indent=1, default=str) + "\n")
+    return out, weekly
+
+
+#: Bootstrap resamples of the production days, and the interval they give.
+BOOTSTRAP_REPS, CONFIDENCE = 2_000, 0.95
+#: Time to mitigate: the first day an arm's new-scam recall over the trailing days reaches this share of the oracle's.
+MITIGATED_SHARE, TRAILING_DAYS = 0.5, 7
+
+
+def daily(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per IST day of one arm: its net value (the review rule is per day, so days add up) and its new-scam cases and
+    catches."""
+    day = metrics.ist_days(frame["event_timestamp"])
+    fraud, seen = frame["is_fraud"].to_numpy(bool), frame["reviewed"].to_numpy(bool)
+    scam = (frame["fraud_type"] == "new_scam").to_numpy()
+    parts = pd.DataFrame({"day": day, "fraud_inr": frame[metrics.LEDGER].to_numpy(float) * (fraud & seen),
+                          "reviewed": seen, "false_alarms": seen & ~fraud, "scam_cases": scam,
+                          "scam_caught": scam & seen}).groupby("day").sum()
+    parts["net_inr"] = metrics.net_value(parts["fraud_inr"], parts["reviewed"], parts["false_alarms"])
+    return parts[["net_inr", "scam_cases", "scam_caught"]].astype({"scam_cases": int, "scam_caught": int})
+
+
+def bootstrap(gain_by_day: pd.Series, groups: pd.Series, seed: int = 0) -> pd.DataFrame:
+    """A day-resampling bootstrap of a cumulative daily gain: for each group (a week, in order) the cumulative gain
+    to its end with its CONFIDENCE interval. Frauds cluster within days, so days are resampled, not payments."""
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(len(gain_by_day), np.full(len(gain_by_day), 1 / len(gain_by_day)), size=BOOTSTRAP_REPS)
+    order = pd.unique(groups)
+    upto = np.array([(groups.to_numpy() <= g) for g in order], dtype=float)  # group x day
+    draws = counts * gain_by_day.to_numpy()  # rep x day
+    cumulative = draws @ upto.T  # rep x group
+    tail = (1 - CONFIDENCE) / 2
+    return pd.DataFrame({"gain_inr": upto @ gain_by_day.to_numpy(), "low_inr": np.quantile(cumulative, tail, axis=0),
+                         "high_inr": np.quantile(cumulative, 1 - tail, axis=0)}, index=order)
+
+
+def time_to_mitigate(days: dict[str, pd.DataFrame], first_day: date) -> dict[str, int | None]:
+    """Per arm, days from the new scam's first payment to the first day its new-scam recall over the trailing
+    TRAILING_DAYS reaches MITIGATED_SHARE of the oracle's (None: never in the period)."""
+    window = {name: d[["scam_cases", "scam_caught"]].rolling(TRAILING_DAYS, min_periods=1).sum()
+              for name, d in days.items()}
+    best = window["oracle"]["scam_caught"] / window["oracle"]["scam_cases"]
+    out: dict[str, int | None] = {}
+    for name, w in window.items():
+        recall = w["scam_caught"] / w["scam_cases"]
+        hit = recall.index[(recall.index >= first_day) & (w["scam_caught"] > 0) & (recall >= MITIGATED_SHARE * best)]
+        out[name] = (hit[0] - first_day).days if len(hit) else None
+    return out
+
+
+def compare(upi: data.UPIData, arms: dict[str, pd.DataFrame]) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Four arms over the same payments (frozen, loop, no_quarantine, oracle: decision frames): each arm's value, its
+    gain over the frozen model with a day-bootstrap interval, the loop's share of the oracle's gain and each arm's
+    time to mitigate the new scam. Returns the figures and the weekly cumulative gains with their bands."""
+    frames = {name: outcomes_of(upi, rows) for name, rows in arms.items()}
+    days = {name: daily(frame) for name, frame in frames.items()}
+    index = days["frozen"].index
+    weeks = pd.Series([monday(d) for d in index], index=index)
+    bands = {name: bootstrap(days[name]["net_inr"].reindex(index, fill_value=0) - days["frozen"]["net_inr"], weeks)
+             for name in arms if name != "frozen"}
+    scam_days = days["frozen"].index[days["frozen"]["scam_cases"] > 0]
+    first = scam_days[0] if len(scam_days) else None
+    gain = {name: {"gain_inr": round(float(b["gain_inr"].iloc[-1]), 2), "low_inr": round(float(b["low_inr"].iloc[-1]), 2),
+                   "high_inr": round(float(b["high_inr"].iloc[-1]), 2)} for name, b in bands.items()}
+    oracle = gain["oracle"]["gain_inr"]
+    out = {"arms": {name: value(frame) for name, frame in frames.items()}, "gain": gain,
+           "frozen_missed_inr": value(frames["frozen"])["missed_inr"],
+           "share_of_oracle": round(gain["loop"]["gain_inr"] / oracle, 4) if oracle > 0 else None,
+           "new_scam_first_day": str(first) if first else None,
+           "days_to_mitigate": time_to_mitigate(days, first) if first else dict.fromkeys(arms)}
+    weekly = pd.concat(bands, axis=1)
     return out, weekly
