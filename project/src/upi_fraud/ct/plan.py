@@ -60,7 +60,7 @@ def plan(tx: pd.DataFrame, as_of: pd.Timestamp, holdout_days: int = HOLDOUT_DAYS
     known = labels.known_as_of(tx, as_of)
     made = tx.loc[known.index]
     if every_label:
-        known = made["is_fraud"].astype(int).rename(known.name)
+        known = made["is_fraud"].astype(int).rename("label")
     weeks = data_checks.check_weeks(made, data_checks.reference_frame(tx))
     bad = weeks.loc[weeks["status"] == "failed", ["week", "reasons"]]
     if not quarantine:

@@ -90,13 +90,14 @@ def simulate(upi: data.UPIData, frozen: pd.DataFrame, schedule: Sequence[Retrain
         cut = threshold.calibrate(model.predict_proba(X.loc[p.holdout.index])[:, 1], story.ALERT_TARGET_SHARE)
         decided = decide(upi, X, retrain.live_from, end, model, cut).set_index("txn_id")
         decided = decided[decided.index.isin(out.index)]
-        out.loc[decided.index, ["score", "threshold", "alert"]] = decided[["score", "threshold", "alert"]]
+        out.loc[decided.index, ["score", "threshold"]] = decided[["score", "threshold"]]
+        out.loc[decided.index, "alert"] = decided["alert"].astype(out["alert"].dtype)
     return out.reset_index().assign(alert=lambda f: f["alert"].astype(bool))[DECISIONS]
 
 
 def digest(**inputs: object) -> str:
     """A digest of an arm's inputs and of the recipe's source code."""
-    code = "".join(Path(inspect.getfile(m)).read_text() for m in (*RECIPE, inspect.getmodule(digest)))
+    code = "".join(Path(inspect.getfile(m)).read_text() for m in RECIPE) + Path(__file__).read_text()
     text = json.dumps(inputs, sort_keys=True, default=str) + code
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 

@@ -96,7 +96,8 @@ def daily(frame: pd.DataFrame) -> pd.DataFrame:
     parts = pd.DataFrame({"day": day, "fraud_inr": frame[metrics.LEDGER].to_numpy(float) * (fraud & seen),
                           "reviewed": seen, "false_alarms": seen & ~fraud, "scam_cases": scam,
                           "scam_caught": scam & seen}).groupby("day").sum()
-    parts["net_inr"] = metrics.net_value(parts["fraud_inr"], parts["reviewed"], parts["false_alarms"])
+    parts["net_inr"] = [metrics.net_value(float(f), int(r), int(a)) for f, r, a in
+                        parts[["fraud_inr", "reviewed", "false_alarms"]].itertuples(index=False)]
     return parts[["net_inr", "scam_cases", "scam_caught"]].astype({"scam_cases": int, "scam_caught": int})
 
 
