@@ -118,15 +118,4 @@ def rupee_value(
     alert = alerts_under_budget(payments[timestamp], scores, share=share)
     r = review_rule.review(payments[timestamp], alert, payments[label], payments[amount], share)
     days = int(ist_dates(payments[timestamp]).nunique()) if len(payments) else 0
-    return RupeeResult(
-        net_value_inr=r.net_value_inr,
-        fraud_caught_inr=r.fraud_caught_inr,
-        fraud_missed_inr=r.fraud_missed_inr,
-        alerts=r.reviewed,
-        true_alerts=r.true_alerts,
-        false_alerts=r.false_alerts,
-        frauds=r.frauds,
-        precision_at_budget=r.true_alerts / r.reviewed if r.reviewed else 0.0,
-        recall_at_budget=r.true_alerts / r.frauds if r.frauds else 0.0,
-        days=days,
-    )
+    return RupeeResult(**review_rule.at_budget(r), days=days)

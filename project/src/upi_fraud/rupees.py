@@ -58,18 +58,8 @@ def rupee_value(payments: pd.DataFrame, scores: Scores, share: float | None = No
                          "which carry what each payment really was")
     alert = alerts.daily_alerts(payments["event_timestamp"], scores, share)
     r = metrics.review(payments["event_timestamp"], alert, payments["is_fraud"], payments[metrics.LEDGER], share)
-    return RupeeValue(
-        net_value_inr=r.net_value_inr,
-        fraud_caught_inr=r.fraud_caught_inr,
-        fraud_missed_inr=r.fraud_missed_inr,
-        alerts=r.reviewed,
-        true_alerts=r.true_alerts,
-        false_alerts=r.false_alerts,
-        frauds=r.frauds,
-        precision_at_budget=r.true_alerts / r.reviewed if r.reviewed else 0.0,
-        recall_at_budget=r.true_alerts / r.frauds if r.frauds else 0.0,
-        days=int(payments["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.date.nunique()),
-    )
+    return RupeeValue(**metrics.at_budget(r),
+                      days=int(payments["event_timestamp"].dt.tz_convert(story.TIMEZONE).dt.date.nunique()))
 
 
 def recall_by_typology(payments: pd.DataFrame, scores: Scores, share: float | None = None) -> dict[str, float]:

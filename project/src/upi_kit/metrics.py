@@ -91,6 +91,16 @@ class Review:
         return {name: float(value) for name, value in asdict(self).items()}
 
 
+def at_budget(r: Review) -> dict[str, Any]:
+    """A review as a model's figures under the daily budget: its alerts are the reviewed ones, and precision and
+    recall count what the team reviewed (the fields of lab 01's RupeeValue, all but the days)."""
+    return {"net_value_inr": r.net_value_inr, "fraud_caught_inr": r.fraud_caught_inr,
+            "fraud_missed_inr": r.fraud_missed_inr, "alerts": r.reviewed, "true_alerts": r.true_alerts,
+            "false_alerts": r.false_alerts, "frauds": r.frauds,
+            "precision_at_budget": r.true_alerts / r.reviewed if r.reviewed else 0.0,
+            "recall_at_budget": r.true_alerts / r.frauds if r.frauds else 0.0}
+
+
 def net_value(caught_inr: float, reviewed_alerts: int, false_alarms: int) -> float:
     """Rupees caught, less an analyst's review of every reviewed alert and the friction of every false alarm."""
     return caught_inr - story.REVIEW_COST_INR * reviewed_alerts - story.FRICTION_COST_INR * false_alarms
