@@ -32,8 +32,8 @@ from upi_fraud import features, modeling
 from upi_fraud.ct import labels
 from upi_fraud.ct import plan as ct_plan
 from upi_fraud.ct import run as ct_run
-from upi_fraud.dates import week_of
-from upi_fraud.serving import budget, threshold
+from upi_fraud.dates import day_start, week_of
+from upi_fraud.serving import budget, replay, threshold
 from upi_fraud.validation import data_checks
 from upi_kit import data, story
 
@@ -65,8 +65,7 @@ def decide(upi: data.UPIData, X: pd.DataFrame, start: pd.Timestamp, end: pd.Time
            first_threshold: float) -> pd.DataFrame:
     """One model's decisions on the payments in [start, end): its calibrated threshold the first week, then each
     Monday lab 04's recalibration on its own scores of the week before."""
-    tx = upi.transactions
-    part = tx[(tx["event_timestamp"] >= start) & (tx["event_timestamp"] < end)]
+    part = replay.payments_between(upi.transactions, start, end)
     scores = model.predict_proba(X.loc[part.index])[:, 1]  # type: ignore[attr-defined]
     weeks = week_of(part["event_timestamp"]).to_numpy()
     cuts, cut, previous = np.zeros(len(part)), first_threshold, None
@@ -117,8 +116,7 @@ def cached(folder: Path, name: str, key: str, compute: Callable[[], pd.DataFrame
 def arms(upi: data.UPIData, frozen: pd.DataFrame, record: dict, size: str, seed: int, feature_set: str,
          folder: Path) -> dict[str, pd.DataFrame]:
     """The two hindsight arms' decisions over the frozen record's payments, from the cache when it is current."""
-    mondays = sorted(pd.Timestamp(m) for m in week_of(frozen["event_timestamp"]).unique())
-    starts = [pd.Timestamp(str(m), tz=story.TIMEZONE) for m in mondays]
+    starts = [day_start(m) for m in sorted(week_of(frozen["event_timestamp"]).unique())]
     plans = {"no_quarantine": (loop_schedule(record), {"quarantine": False}),
              "oracle": (oracle_schedule(starts), {"every_label": True})}
     out = {}

@@ -144,8 +144,8 @@ def compare(upi: data.UPIData, arms: dict[str, pd.DataFrame]) -> tuple[dict[str,
     gain = {name: {"gain_inr": round(float(b["gain_inr"].iloc[-1]), 2), "low_inr": round(float(b["low_inr"].iloc[-1]), 2),
                    "high_inr": round(float(b["high_inr"].iloc[-1]), 2)} for name, b in bands.items()}
     oracle = gain["oracle"]["gain_inr"]
-    out = {"arms": {name: value(frame) for name, frame in frames.items()}, "gain": gain,
-           "frozen_missed_inr": value(frames["frozen"])["missed_inr"],
+    values = {name: value(frame) for name, frame in frames.items()}
+    out = {"arms": values, "gain": gain, "frozen_missed_inr": values["frozen"]["missed_inr"],
            "share_of_oracle": round(gain["loop"]["gain_inr"] / oracle, 4) if oracle > 0 else None,
            "new_scam_first_day": str(first) if first else None,
            "days_to_mitigate": time_to_mitigate(days, first) if first else dict.fromkeys(arms)}
