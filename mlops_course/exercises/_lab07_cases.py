@@ -1,10 +1,10 @@
 """Crafted inputs for lab 07's checks: weeks for the loop's decision, and fake model holders for the hot swap.
 
 7.1's weeks put each rule of the decision against the one a wrong answer would apply: an incident week that also
-carries a retrain trigger, challengers at each stage (failed gate, not shadowed, shadow failed, shadow well), a
-last change exactly at the window's end and one second short of it, another window_days, and judged_at and
-last_change in different time zones (their dates, or their clock faces without zones, give the other answer).
-Beside them, a replay of September to December 2025 driven by the right decision, as the loop would run it.
+carries a retrain trigger, challengers at each stage (failed gate, not shadowed, shadow failed, shadow well) in
+weeks with and without a trigger, a failed gate that still has a shadow result. Beside them, a replay of
+September to December 2025 driven by the right decision, as the loop would run it (after a promote or a drop it
+asks again, with no challenger).
 
 7.2's holder records every swap and every attribute set outside swap(), and its loader looks at what the holder
 serves while a version loads, so that loading after swapping, a placeholder, a second swap or a direct assignment
@@ -21,10 +21,9 @@ from typing import Any
 import pandas as pd
 from upi_kit import story
 
-ACTIONS = ("page", "promote", "drop", "shadow", "retrain", "wait", "none")
-WINDOW_DAYS = 28  # upi_fraud.monitoring.config: performance is judged on the payments of the last four weeks
+ACTIONS = ("page", "promote", "drop", "shadow", "retrain", "none")
 IST = story.TIMEZONE
-_D, _S = pd.Timedelta(days=1), pd.Timedelta(seconds=1)
+_D = pd.Timedelta(days=1)
 JUDGED = pd.Timestamp("2025-10-13 00:00", tz=IST)  # the end of the IST week of Monday 6 October
 
 
@@ -59,8 +58,7 @@ class Challenger:
     shadow: Shadow | None = None
 
 
-def decide(verdict: Verdict, challenger: Challenger | None, last_change: pd.Timestamp | None,
-           window_days: int = WINDOW_DAYS) -> str:
+def decide(verdict: Verdict, challenger: Challenger | None) -> str:
     """The right answer to 7.1: what the loop does once a week is judged."""
     if verdict.status == "INCIDENT":
         return "page"
@@ -70,10 +68,7 @@ def decide(verdict: Verdict, challenger: Challenger | None, last_change: pd.Time
         if challenger.shadow is None:
             return "shadow"
         return "promote" if challenger.shadow.ok else "drop"
-    if not verdict.retrain:
-        return "none"
-    too_soon = last_change is not None and verdict.judged_at - last_change < pd.Timedelta(days=window_days)
-    return "wait" if too_soon else "retrain"
+    return "retrain" if verdict.retrain else "none"
 
 
 def verdict(status: str, retrain: bool | None = None, judged_at: pd.Timestamp = JUDGED) -> Verdict:
@@ -87,61 +82,41 @@ def challenger(version: str, gate_passed: bool = True, shadow: bool | None = Non
     return Challenger(version, gate_passed, week)
 
 
-def decide_cases() -> list[tuple[str, Verdict, Challenger | None, pd.Timestamp | None, dict]]:
-    """(what, verdict, challenger, last_change, keyword arguments) for 7.1."""
-    utc_change = pd.Timestamp("2025-09-15 00:00", tz="UTC")  # 05:30 IST
-    ist_change = pd.Timestamp("2025-09-15 05:00", tz=IST)  # 23:30 UTC the day before
+def decide_cases() -> list[tuple[str, Verdict, Challenger | None]]:
+    """(what, verdict, challenger) for 7.1."""
     return [
-        ("an OK week, no challenger, the model never changed", verdict("OK"), None, None, {}),
-        ("a WARN week (input drift), retrain False, no challenger", verdict("WARN"), None, None, {}),
-        ("a RETRAIN week, no challenger, the model never changed (last_change None)", verdict("RETRAIN"), None,
-         None, {}),
+        ("an OK week, no challenger", verdict("OK"), None),
+        ("a WARN week (input drift), retrain False, no challenger", verdict("WARN"), None),
+        ("a RETRAIN week, no challenger", verdict("RETRAIN"), None),
+        ("a WARN week that carries retrain=True (recall below its floor beside a drift finding), no challenger",
+         verdict("WARN", retrain=True), None),
         ("an INCIDENT week that also carries retrain=True (a unit change beside recall below its floor)",
-         verdict("INCIDENT", retrain=True), None, None, {}),
+         verdict("INCIDENT", retrain=True), None),
         ("an INCIDENT week while challenger version 8 had a good shadow week", verdict("INCIDENT"),
-         challenger("8", shadow=True), JUDGED - 60 * _D, {}),
+         challenger("8", shadow=True)),
         ("an INCIDENT week, retrain True, while challenger version 8 waits for its shadow week",
-         verdict("INCIDENT", retrain=True), challenger("8"), None, {}),
+         verdict("INCIDENT", retrain=True), challenger("8")),
         ("an OK week, challenger version 8 failed the gate (gate_passed False)", verdict("OK"),
-         challenger("8", gate_passed=False), None, {}),
+         challenger("8", gate_passed=False)),
         ("a WARN week, challenger version 8 failed the gate but has a shadow result", verdict("WARN"),
-         challenger("8", gate_passed=False, shadow=True), None, {}),
+         challenger("8", gate_passed=False, shadow=True)),
         ("an OK week, challenger version 8 passed the gate, not shadowed yet (shadow None)", verdict("OK"),
-         challenger("8"), None, {}),
+         challenger("8")),
         ("a WARN week, challenger version 8 passed the gate and its shadow week went well", verdict("WARN"),
-         challenger("8", shadow=True), JUDGED - 40 * _D, {}),
+         challenger("8", shadow=True)),
         ("an OK week, challenger version 8's shadow week went wrong (ok False)", verdict("OK"),
-         challenger("8", shadow=False), None, {}),
+         challenger("8", shadow=False)),
         ("a RETRAIN week while challenger version 8 waits for its shadow week", verdict("RETRAIN"),
-         challenger("8"), None, {}),
+         challenger("8")),
         ("a RETRAIN week while challenger version 8 had a good shadow week", verdict("RETRAIN"),
-         challenger("8", shadow=True), JUDGED - 60 * _D, {}),
-        ("a RETRAIN week, the live model changed 10 days before judged_at", verdict("RETRAIN"), None,
-         JUDGED - 10 * _D, {}),
-        ("a RETRAIN week judged at 04:30 IST, the live model changed at 00:00 UTC 27 days 23 hours earlier",
-         verdict("RETRAIN", judged_at=(utc_change + 28 * _D - pd.Timedelta(hours=1)).tz_convert(IST)), None,
-         utc_change, {}),
-        ("a RETRAIN week judged at 02:30 UTC, the live model changed at 05:00 IST 28 days 3 hours earlier",
-         verdict("RETRAIN", judged_at=(ist_change + 28 * _D + pd.Timedelta(hours=3)).tz_convert("UTC")), None,
-         ist_change, {}),
-        ("a RETRAIN week, the live model changed exactly 28 days before judged_at", verdict("RETRAIN"), None,
-         JUDGED - 28 * _D, {}),
-        ("a RETRAIN week, the live model changed 28 days minus one second before judged_at", verdict("RETRAIN"),
-         None, JUDGED - 28 * _D + _S, {}),
-        ("a RETRAIN week, the live model changed 29 days before judged_at", verdict("RETRAIN"), None,
-         JUDGED - 29 * _D, {}),
-        ("a RETRAIN week, window_days=14, the live model changed 20 days before judged_at", verdict("RETRAIN"),
-         None, JUDGED - 20 * _D, {"window_days": 14}),
-        ("a RETRAIN week, window_days=14, the live model changed 14 days minus one second before",
-         verdict("RETRAIN"), None, JUDGED - 14 * _D + _S, {"window_days": 14}),
-        ("an OK week, retrain False, the live model changed 3 days ago", verdict("OK"), None, JUDGED - 3 * _D, {}),
-        ("a WARN week, retrain False, the live model changed 40 days ago", verdict("WARN"), None,
-         JUDGED - 40 * _D, {}),
+         challenger("8", shadow=True)),
+        ("a RETRAIN week while challenger version 8's shadow week went wrong", verdict("RETRAIN"),
+         challenger("8", shadow=False)),
     ]
 
 
 #: The production weeks of the replay (Mondays, Sep to Dec 2025): status, retrain, and what CT or the shadow week
-#: gives when the loop retrains or shadows that week.
+#: gives when the loop retrains or shadows that week (a shadow in an INCIDENT week does not count: it runs again).
 SEASON = [
     ("2025-09-01", "OK", False, None), ("2025-09-08", "OK", False, None), ("2025-09-15", "WARN", False, None),
     ("2025-09-22", "RETRAIN", True, "gate passes"), ("2025-09-29", "WARN", False, "shadow ok"),
@@ -149,11 +124,11 @@ SEASON = [
     ("2025-10-20", "INCIDENT", True, None), ("2025-10-27", "RETRAIN", True, "gate fails"),
     ("2025-11-03", "RETRAIN", True, "gate passes"), ("2025-11-10", "RETRAIN", True, "shadow over budget"),
     ("2025-11-17", "WARN", False, None), ("2025-11-24", "RETRAIN", True, "gate passes"),
-    ("2025-12-01", "INCIDENT", False, "shadow ok"), ("2025-12-08", "OK", False, None),
+    ("2025-12-01", "INCIDENT", False, "shadow ok"), ("2025-12-08", "OK", False, "shadow ok"),
     ("2025-12-15", "RETRAIN", True, None), ("2025-12-22", "OK", False, None), ("2025-12-29", "WARN", False, None),
 ]
-SEASON_ACTIONS = ["none", "none", "none", "retrain", "promote", "wait", "wait", "page", "retrain", "retrain",
-                  "drop", "none", "retrain", "page", "promote", "wait", "none", "none"]
+SEASON_ACTIONS = ["none", "none", "none", "retrain", "promote", "retrain", "retrain", "page", "retrain", "retrain",
+                  "drop", "retrain", "none", "retrain", "page", "promote", "retrain", "none", "none"]
 
 
 def _judged_at(monday: str) -> pd.Timestamp:
@@ -162,25 +137,26 @@ def _judged_at(monday: str) -> pd.Timestamp:
     return pd.Timestamp(end.isoformat())
 
 
-def season() -> list[tuple[str, Verdict, Challenger | None, pd.Timestamp | None, dict]]:
-    """The 18 weeks of Sep to Dec 2025 as run.run_week (upi_fraud.loop) sees them, the state driven by the right
-    decision."""
+def season() -> list[tuple[str, Verdict, Challenger | None]]:
+    """The weeks of Sep to Dec 2025 as run.run_week (upi_fraud.loop) sees them, the state driven by the right
+    decision; a week that promotes or drops while its trigger holds is asked again, with no challenger."""
     pending: Challenger | None = None
-    last_change: pd.Timestamp | None = None
     number, out = 4, []
     for monday, status, retrain, outcome in SEASON:
-        if pending is not None and pending.gate_passed and pending.shadow is None:  # the shadow week ran
-            pending = challenger(pending.version, shadow=outcome == "shadow ok")
+        if pending is not None and pending.gate_passed and pending.shadow is None and status != "INCIDENT":
+            pending = challenger(pending.version, shadow=outcome == "shadow ok")  # the shadow week counted
         week = verdict(status, retrain, _judged_at(monday))
-        out.append((f"the week of Monday {monday} ({status}) in a replay of September to December 2025", week,
-                    pending, last_change, {}))
-        action = decide(week, pending, last_change)
+        what = f"the week of Monday {monday} ({status}) in a replay of September to December 2025"
+        out.append((what, week, pending))
+        action = decide(week, pending)
+        if action in ("promote", "drop"):
+            pending = None
+            action = decide(week, None)
+            if action == "retrain":
+                out.append((what + ", asked again once the challenger is settled", week, None))
         if action == "retrain":
             pending = challenger(str(number)) if outcome == "gate passes" else None
             number += 1
-        elif action in ("promote", "drop"):
-            last_change = week.judged_at if action == "promote" else last_change
-            pending = None
     return out
 
 

@@ -1,9 +1,9 @@
 """Checks for lab 07 (the closed loop).
 
-7.1 is the loop's weekly decision (upi_fraud/loop/decision.py's decide_week): page, promote, drop, shadow, retrain, wait or
+7.1 is the loop's weekly decision (upi_fraud/loop/decision.py's decide_week): page, promote, drop, shadow, retrain or
 nothing; 7.2, one poll of the service's alias watcher (upi_fraud/serving/swap.py's refresh): the hot swap. Each check runs
 the learner's code on crafted cases where the usual mistakes give another answer (an incident week that carries a
-retrain trigger, a challenger not shadowed yet, a change exactly a window ago, time zones mixed; a rollback,
+retrain trigger, a challenger not shadowed yet, a challenger waiting in a trigger week; a rollback,
 versions '9' and '10', a version that fails to load, a swap before the load) and names the mistake, then on data
 shaped like the lab's: a replay of September to December 2025, and polls while a thread reads the live bundle.
 """
@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import copy
 from typing import Any
-
-import pandas as pd
 
 from ..checks import Wrong, call_learner, exercise
 from . import _lab07_cases as cases
@@ -46,7 +44,7 @@ def _action_mistake(out: Any) -> str | None:
 def _challenger_mistake(got: str, challenger: cases.Challenger) -> str:
     v, shadow = challenger.version, challenger.shadow
     guesses = [
-        (got in ("retrain", "wait", "none"),
+        (got in ("retrain", "none"),
          f"challenger version {v} is waiting: decide about it first (shadow, promote or drop); "
          + ("retraining now would make another challenger beside it" if got != "none"
             else "doing nothing leaves it waiting forever")),
@@ -64,38 +62,7 @@ def _challenger_mistake(got: str, challenger: cases.Challenger) -> str:
     return next(why for applies, why in guesses if applies)
 
 
-def _span(delta: pd.Timedelta) -> str:
-    """A Timedelta as a learner reads it: '28 days', '27 days 23:59:59'."""
-    return f"{delta.days} days" if delta == pd.Timedelta(days=delta.days) else str(delta)
-
-
-def _window_mistake(got: str, want: str, verdict: cases.Verdict, last_change: pd.Timestamp, window: int) -> str:
-    judged = verdict.judged_at
-    age = judged - last_change
-    zones = judged.utcoffset() != last_change.utcoffset()
-    guesses = [
-        (zones, f"judged_at is {judged} and last_change {last_change}, two zones, {_span(age)} apart; compare the aware "
-                "timestamps as they are (their difference is a Timedelta): their dates, or their clock faces "
-                "without zones, are off by the 5 h 30 between UTC and IST"),
-        (want == "wait" and (judged.date() - last_change.date()).days >= window,
-         f"the live model changed {_span(age)} before judged_at, less than {window} days, though their dates are "
-         f"{(judged.date() - last_change.date()).days} days apart: compare the Timedelta judged_at - last_change "
-         "itself, not dates"),
-        (want == "wait", f"the live model changed {_span(age)} before judged_at: the last {window} days still hold "
-                         "decisions of the previous model: recall there is not news about the new one; wait"
-                         + (f" (window_days is {window} here, not 28)" if window != cases.WINDOW_DAYS else "")),
-        (age == pd.Timedelta(days=window), f"the live model changed exactly {window} days before judged_at: the window now holds only "
-                      f"the new model's decisions, old enough; wait only while judged_at - last_change < "
-                      f"{window} days"),
-        (window != cases.WINDOW_DAYS and age < pd.Timedelta(days=cases.WINDOW_DAYS),
-         f"it ignores window_days: here it is {window}, and the change was {_span(age)} ago; use the argument, not 28"),
-        (True, f"the live model changed {_span(age)} before judged_at, longer than the {window} days of the window: retrain"),
-    ]
-    return next(why for applies, why in guesses if applies)
-
-
-def _decision_mistake(got: str, want: str, verdict: cases.Verdict, challenger: cases.Challenger | None,
-                      last_change: pd.Timestamp | None, window: int) -> str:
+def _decision_mistake(got: str, want: str, verdict: cases.Verdict, challenger: cases.Challenger | None) -> str:
     if want == "page":
         return _INCIDENT.get(got, f"it returns {got!r} in an INCIDENT week: an open incident pages on-call, "
                                   "whatever else the week holds (a trigger, a challenger)")
@@ -104,22 +71,15 @@ def _decision_mistake(got: str, want: str, verdict: cases.Verdict, challenger: c
     if not verdict.retrain:
         return (f"retrain is False in this {verdict.status} week: nothing asks for a new model (a WARN finding "
                 "goes on the dashboard); the loop does nothing, 'none'")
-    if got not in ("retrain", "wait"):
-        return "retrain is True and no challenger waits: retrain, unless the window still holds the old model's decisions"
-    if last_change is None:
-        return ("last_change is None: the live model never changed, so every decision in the window is its own; "
-                "retrain")
-    return _window_mistake(got, want, verdict, last_change, window)
+    return (f"retrain is True in this {verdict.status} week and no challenger waits: retrain (read verdict.retrain, "
+            "not the status: the trigger may come with a WARN finding); the labels since the last run are news, "
+            "and the gate and the shadow week stop a challenger that is no better")
 
 
 def _decide_advice(err: Exception) -> str:
-    text = str(err)
-    if isinstance(err, AttributeError) and "NoneType" in text:
+    if isinstance(err, AttributeError) and "NoneType" in str(err):
         return " (challenger is None when none waits, and its shadow is None until its shadow week is over)"
-    if isinstance(err, TypeError) and "NoneType" in text:
-        return " (last_change is None when the live model never changed)"
-    return " (judged_at and last_change are aware Timestamps, maybe in two zones: subtract them as they are)" \
-        if "tz" in text or "offset" in text else ""
+    return ""
 
 
 @exercise(
@@ -128,36 +88,34 @@ def _decide_advice(err: Exception) -> str:
     hint=(
         "Once a week is judged the loop does one thing, by precedence: an incident first (people are paged, the "
         "data is broken), then a challenger that waits (drop it, give it its shadow week, or promote it), then a "
-        "retrain trigger, and otherwise nothing. A trigger that comes too soon after the live model changed is "
-        "not news about the new model: wait.",
-        "Challenger and shadow may be None: test `is None` before you read their attributes. judged_at and last_change "
-        "are aware Timestamps, perhaps in different zones: subtract them as they are, and compare the Timedelta "
-        "with `pd.Timedelta(days=window_days)`.",
+        "retrain trigger, and otherwise nothing. The loop asks again once a challenger is promoted or dropped, so a "
+        "trigger that still holds starts the next challenger the same Monday.",
+        "Challenger and shadow may be None: test `is None` before you read their attributes. Read the trigger from "
+        "verdict.retrain, not from the status.",
         "The traps: an INCIDENT week may carry retrain=True and still only pages; a challenger that failed the "
-        "gate or its shadow week is dropped, one not shadowed yet is not promoted; a change exactly window_days "
-        "ago is old enough (wait only below it); use window_days, not 28; return the string 'none', not None.",
+        "gate or its shadow week is dropped, one not shadowed yet is not promoted, whatever the trigger says; a "
+        "WARN week may carry retrain=True; return the string 'none', not None.",
     ),
 )
 def decide_week(decide_week: Any) -> str:
     func = _learner_function(decide_week, "decide_week")
     crafted, weeks = cases.decide_cases(), cases.season()
-    for what, verdict, challenger, last_change, kwargs in crafted + weeks:
-        given = copy.deepcopy((verdict, challenger, last_change))
-        out = call_learner(func, "decide_week", verdict, challenger, last_change, advice=_decide_advice, **kwargs)
-        if (verdict, challenger, last_change) != given:
+    for what, verdict, challenger in crafted + weeks:
+        given = copy.deepcopy((verdict, challenger))
+        out = call_learner(func, "decide_week", verdict, challenger, advice=_decide_advice)
+        if (verdict, challenger) != given:
             raise Wrong(f"it changed the verdict or the challenger it was given: decide_week only decides; the loop "
                         f"keeps the state. (On {what}.)")
         mistake = _action_mistake(out)
         if mistake:
             raise Wrong(f"{mistake}. (On {what}.)")
-        want = cases.decide(verdict, challenger, last_change, **kwargs)
+        want = cases.decide(verdict, challenger)
         if out != want:
-            why = _decision_mistake(out, want, verdict, challenger, last_change,
-                                    kwargs.get("window_days", cases.WINDOW_DAYS))
-            raise Wrong(f"{why}. (On {what}: it returns {out!r}, the right action is {want!r}.)")
-    return (f"Right on {len(crafted)} crafted weeks (an incident with a trigger, challengers at each stage, a change "
-            f"exactly a window ago and a second short of it, window_days=14, UTC against IST) and the {len(weeks)} "
-            "weeks of September to December 2025.")
+            raise Wrong(f"{_decision_mistake(out, want, verdict, challenger)}. (On {what}: it returns {out!r}, the "
+                        f"right action is {want!r}.)")
+    return (f"Right on {len(crafted)} crafted weeks (an incident with a trigger, challengers at each stage with and "
+            f"without a trigger, a WARN week that asks to retrain) and the {len(weeks)} decisions of September to "
+            "December 2025.")
 
 
 # ---------------------------------------------------------------- 7.2

@@ -27,7 +27,9 @@ from upi_kit import data, story
 #: The model must save this share more than the rules baseline, in rupees, on the same frame; judged only when
 #: the frame has MIN_FRAUDS labelled frauds (at the small ci size July has 7: no test can tell two models apart).
 MARGIN_OVER_RULES, MIN_FRAUDS = 0.05, 30
-#: Recall under the daily budget, per fraud type, for the types with at least MIN_CASES labelled frauds.
+#: Recall under the daily budget, per fraud type, for the types with at least MIN_CASES labelled frauds: at least
+#: RECALL_FLOOR, or at least the champion's on the same frame when CHAMPION_URI names one (CT sets it: a challenger
+#: that matches the champion on a type the champion itself catches poorly is no worse than what is live).
 RECALL_FLOOR, MIN_CASES = 0.25, 20
 #: Shares the behavioural tests demand (a model that ignores the amount raises no score by 5x the amount: 0%).
 DIRECTION_SHARE, AMOUNT_SHARE, INVARIANCE_SHARE, TAKEOVER_ALERT_SHARE = 0.90, 0.30, 0.999, 0.90
@@ -57,15 +59,31 @@ class Frame:
     threshold: float
 
 
-@pytest.fixture(scope="module")
-def under_test() -> UnderTest:
-    uri = os.environ.get("MODEL_URI", "models:/upi-fraud-detector@champion")
+def load(uri: str) -> UnderTest:
+    """The version a models:/ URI names (by alias or number), with its feature set and threshold."""
     name, _, ref = uri.removeprefix("models:/").partition("@" if "@" in uri else "/")
     client = MlflowClient()
     mv = client.get_model_version_by_alias(name, ref) if "@" in uri else client.get_model_version(name, ref)
     model = mlflow.sklearn.load_model(f"models:/{name}/{mv.version}")
     return UnderTest(model, str(mv.version), mv.tags.get("feature_set", "v1"),
                      float(mv.tags["threshold"]) if "threshold" in mv.tags else None)
+
+
+@pytest.fixture(scope="module")
+def under_test() -> UnderTest:
+    return load(os.environ.get("MODEL_URI", "models:/upi-fraud-detector@champion"))
+
+
+@pytest.fixture(scope="module")
+def floors(upi: data.UPIData, frame: Frame) -> dict[str, float]:
+    """The recall each fraud type must reach: RECALL_FLOOR, or the champion's recall when it is lower."""
+    kinds = frame.part["fraud_type"].astype(str).unique()
+    if not os.environ.get("CHAMPION_URI"):
+        return dict.fromkeys(kinds, RECALL_FLOOR)
+    champion = load(os.environ["CHAMPION_URI"])
+    scores = champion.predict(features.model_inputs(upi, champion.feature_set).loc[frame.part.index])
+    theirs = rupees.recall_by_typology(frame.part, scores)
+    return {kind: min(RECALL_FLOOR, theirs.get(kind, RECALL_FLOOR)) for kind in kinds}
 
 
 @pytest.fixture(scope="module")
@@ -97,7 +115,7 @@ def test_saves_more_rupees_than_the_rules_baseline(upi: data.UPIData, frame: Fra
                             f"{MARGIN_OVER_RULES:.0%}: a model that does not beat three rules is not worth serving")
 
 
-def test_catches_each_well_labelled_fraud_type(frame: Frame) -> None:
+def test_catches_each_well_labelled_fraud_type(frame: Frame, floors: dict[str, float]) -> None:
     part = frame.part
     counts = part.loc[part["is_fraud"] == 1, "fraud_type"].astype(str).value_counts()
     judged = counts[counts >= MIN_CASES].index
@@ -105,8 +123,8 @@ def test_catches_each_well_labelled_fraud_type(frame: Frame) -> None:
         warnings.warn(f"recall not judged for {', '.join(counts[counts < MIN_CASES].index)}: fewer than "
                       f"{MIN_CASES} labelled frauds in this frame", stacklevel=1)
     recall = rupees.recall_by_typology(part, frame.scores)
-    low = {kind: round(recall[kind], 2) for kind in judged if recall[kind] < RECALL_FLOOR}
-    assert not low, f"recall under the daily budget below {RECALL_FLOOR:.0%} for {low}"
+    low = {kind: f"{recall[kind]:.0%} < {floors[kind]:.0%}" for kind in judged if recall[kind] < floors[kind]}
+    assert not low, f"recall under the daily budget below its floor (RECALL_FLOOR, or the champion's) for {low}"
 
 
 def test_riskier_twin_scores_higher(under_test: UnderTest, frame: Frame) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, fields
 
-import pandas as pd
 import pytest
 import reference_project
 
@@ -69,7 +68,7 @@ def test_the_hints_hold_less_than_half_the_solution(ex_id):
     assert lines and len(held) < len(lines) / 2, held
 
 
-@pytest.mark.parametrize(("ex_id", "said"), [("7.1", "weeks of September to December 2025"),
+@pytest.mark.parametrize(("ex_id", "said"), [("7.1", "decisions of September to December 2025"),
                                              ("7.2", "never saw anything but a whole bundle")])
 def test_given_its_module_name_the_check_imports_the_reference_and_passes_it(capsys, ex_id, said):
     exercise, _, module, _ = EXERCISES[ex_id]
@@ -97,9 +96,8 @@ def test_a_module_that_does_not_exist_is_named_with_the_file_that_writes_it(ex_i
 # ---------------------------------------------------------------- 7.1
 
 
-def asdict_decide_week(verdict, challenger, last_change, window_days=28):
-    """Another right answer: dicts of the dataclasses with .get, another order of the tests, seconds, >=, a truthy
-    challenger."""
+def asdict_decide_week(verdict, challenger):
+    """Another right answer: dicts of the dataclasses with .get, another order of the tests, a truthy challenger."""
     week, waiting = asdict(verdict), challenger and asdict(challenger)
     if week.get("status") == "INCIDENT":
         return "page"
@@ -109,29 +107,21 @@ def asdict_decide_week(verdict, challenger, last_change, window_days=28):
         if waiting.get("gate_passed") and waiting["shadow"].get("ok"):
             return "promote"
         return "drop"
-    if not week.get("retrain"):
-        return "none"
-    age = float("inf") if last_change is None else (week["judged_at"] - last_change).total_seconds()
-    return "retrain" if age >= window_days * 24 * 3600 else "wait"
+    return "retrain" if week.get("retrain") else "none"
 
 
-def days_decide_week(verdict, challenger, last_change, window_days=28):
-    """Another right answer: whole days of the Timedelta (floored), the status instead of the retrain flag."""
-    actions = {"INCIDENT": "page"}
-    if verdict.status in actions:
-        return actions[verdict.status]
+def table_decide_week(verdict, challenger):
+    """Another right answer: a lookup table of the challenger's stage."""
+    if verdict.status == "INCIDENT":
+        return "page"
     if challenger is None:
-        if verdict.status != "RETRAIN":
-            return "none"
-        recent = last_change is not None and (verdict.judged_at - last_change).days < window_days
-        return "wait" if recent else "retrain"
+        return {True: "retrain", False: "none"}[bool(verdict.retrain)]
     shadow = challenger.shadow
-    if not challenger.gate_passed or (shadow is not None and not shadow.ok):
-        return "drop"
-    return "shadow" if shadow is None else "promote"
+    stage = "failed" if not challenger.gate_passed else "waiting" if shadow is None else str(shadow.ok)
+    return {"failed": "drop", "waiting": "shadow", "True": "promote", "False": "drop"}[stage]
 
 
-@pytest.mark.parametrize("answer", [asdict_decide_week, days_decide_week], ids=["asdict", "days"])
+@pytest.mark.parametrize("answer", [asdict_decide_week, table_decide_week], ids=["asdict", "table"])
 def test_other_right_decide_weeks_pass(answer):
     lab07.decide_week.check(answer)
 
@@ -139,16 +129,11 @@ def test_other_right_decide_weeks_pass(answer):
 INCIDENT, CHALLENGER = 'if verdict.status == "INCIDENT":', "if challenger is not None:"
 DROP = "if not challenger.gate_passed or (challenger.shadow is not None and not challenger.shadow.ok):"
 STAGE = 'return "shadow" if challenger.shadow is None else "promote"'
-AGE = "verdict.judged_at - last_change < pd.Timedelta(days=window_days)"
-WAIT = 'return "wait" if recent else "retrain"'
+TRIGGER = 'return "retrain" if verdict.retrain else "none"'
 
 
-@pytest.mark.parametrize("substitutions", [
-    [("if not verdict.retrain:", 'if verdict.status != "RETRAIN":')],
-    [(AGE, "not verdict.judged_at >= last_change + pd.Timedelta(days=window_days)")],
-], ids=["status-for-retrain", "change-plus-window"])
-def test_other_right_decision_modules_pass(tmp_path, substitutions):
-    lab07.decide_week.check(_variant(tmp_path, "7.1", *substitutions))
+def test_another_right_decision_module_passes(tmp_path):
+    lab07.decide_week.check(_variant(tmp_path, "7.1", (TRIGGER, 'return "none" if not verdict.retrain else "retrain"')))
 
 
 @pytest.mark.parametrize(
@@ -156,7 +141,8 @@ def test_other_right_decision_modules_pass(tmp_path, substitutions):
     [
         ([(INCIDENT, INCIDENT.replace(":", " and not verdict.retrain:"))],
          "an open incident: the week's data is broken; page, do not retrain or promote"),
-        ([(INCIDENT, "if False:"), ('return "none"', 'return "page" if verdict.status == "INCIDENT" else "none"')],
+        ([(INCIDENT, "if False:"), (TRIGGER, 'return "retrain" if verdict.retrain else '
+                                             '"page" if verdict.status == "INCIDENT" else "none"')],
          "an open incident: the week's data is broken"),
         ([(INCIDENT, INCIDENT.replace(":", " and challenger is None:"))], "it promotes during an incident"),
         ([("not challenger.gate_passed or ", "")],
@@ -173,32 +159,14 @@ def test_other_right_decision_modules_pass(tmp_path, substitutions):
          "waits"),
         ([(CHALLENGER, "if challenger is not None and not verdict.retrain:")],
          "challenger version 8 is waiting: decide about it first (shadow, promote or drop); retraining now"),
-        ([(WAIT, 'return "retrain"')],
-         "the last 28 days still hold decisions of the previous model: recall there is not news about the new "
-         "one; wait"),
-        ([("< pd.Timedelta(days=window_days)", "<= pd.Timedelta(days=window_days)")],
-         "the live model changed exactly 28 days before judged_at: the window now holds only the new model's"),
-        ([("days=window_days", "days=28")], "it ignores window_days: here it is 14"),
-        ([("last_change is not None and ", "")],
-         "unsupported operand type(s) for -: 'Timestamp' and 'NoneType' (last_change is None when the live model "
-         "never changed)"),
-        ([(AGE, "(verdict.judged_at.date() - last_change.date()).days < window_days")],
-         "compare the aware timestamps as they are (their difference is a Timedelta): their dates, or their clock "
-         "faces without zones, are off"),
-        ([(AGE, "verdict.judged_at.tz_localize(None) - last_change.tz_localize(None) < "
-                "pd.Timedelta(days=window_days)")], "two zones, 27 days 23:00:00 apart"),
-        ([(AGE, "(verdict.judged_at.normalize() - last_change.normalize()).days < window_days")],
-         "the live model changed 27 days 23:59:59 before judged_at, less than 28 days, though their dates are 28 "
-         "days apart"),
-        ([(AGE, 'verdict.judged_at.tz_localize(None) - last_change.tz_convert("UTC").tz_localize(None) < '
-                "pd.Timedelta(days=window_days)")],
-         "compare the aware timestamps as they are (their difference is a Timedelta): their dates, or their clock "
-         "faces without zones, are off by the 5 h 30 between UTC and IST"),
-        ([('return "none"', "return")], "decide_week returned None: every path must return one of ACTIONS"),
-        ([('return "none"', "return False")], "decide_week returned False (bool): return what the loop does"),
-        ([(WAIT, 'return "hold" if recent else "retrain"')],
-         "decide_week returned 'hold', which is not one of ACTIONS"),
-        ([("if not verdict.retrain:", 'if verdict.status == "OK":')],
+        ([(TRIGGER, 'return "retrain" if verdict.status == "RETRAIN" else "none"')],
+         "retrain is True in this WARN week and no challenger waits: retrain (read verdict.retrain, not the status"),
+        ([(TRIGGER, 'return "retrain" if verdict.retrain else None')],
+         "decide_week returned None: every path must return one of ACTIONS"),
+        ([(TRIGGER, "return verdict.retrain")], "decide_week returned False (bool): return what the loop does"),
+        ([(TRIGGER, 'return "retrain" if verdict.retrain else "wait"')],
+         "decide_week returned 'wait', which is not one of ACTIONS"),
+        ([(TRIGGER, 'return "retrain" if verdict.status != "OK" else "none"')],
          "retrain is False in this WARN week: nothing asks for a new model"),
         ([(f"{DROP}\n            return \"drop\"",
            f"{DROP}\n            challenger.gate_passed = False\n            return \"drop\"")],
@@ -206,20 +174,17 @@ def test_other_right_decision_modules_pass(tmp_path, substitutions):
     ],
     ids=["incident-retrains", "incident-last", "incident-promotes", "gate-ignored", "promotes-unshadowed",
          "promotes-failed-shadow", "shadow-none-crashes", "challenger-none-crashes", "retrains-over-challenger",
-         "never-waits", "boundary", "hard-coded-28", "last-change-none-crashes", "dates", "naive-clocks",
-         "midnights", "ist-clock-vs-utc-clock", "returns-none", "returns-bool", "not-an-action", "retrains-on-warn",
-         "mutates"],
+         "status-for-trigger", "returns-none", "returns-bool", "not-an-action", "retrains-on-warn", "mutates"],
 )
 def test_each_decide_week_mistake_is_named(tmp_path, substitutions, message):
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
         lab07.decide_week.check(_variant(tmp_path, "7.1", *substitutions))
 
 
-def test_the_checks_actions_and_window_are_the_projects():
+def test_the_checks_actions_are_the_projects():
     from upi_fraud.loop.state import ACTIONS
-    from upi_fraud.monitoring.config import WINDOW_DAYS
 
-    assert (cases.ACTIONS, cases.WINDOW_DAYS) == (ACTIONS, WINDOW_DAYS)
+    assert cases.ACTIONS == ACTIONS
 
 
 def test_the_checks_verdict_and_challenger_have_the_fields_of_the_projects():
@@ -235,23 +200,22 @@ def test_the_checks_verdict_and_challenger_have_the_fields_of_the_projects():
 
 def test_the_season_replays_to_the_loops_actions():
     weeks = cases.season()
-    assert len(weeks) == 18 and "2025-09-01" in weeks[0][0] and "2025-12-29" in weeks[-1][0]
-    assert [cases.decide(v, c, last, **kw) for _, v, c, last, kw in weeks] == cases.SEASON_ACTIONS
+    assert len(weeks) == 19 and "2025-09-01" in weeks[0][0] and "2025-12-29" in weeks[-1][0]
+    assert sum("asked again" in what for what, *_ in weeks) == 1  # the drop of 10 November, trigger still on
+    assert [cases.decide(v, c) for _, v, c in weeks] == cases.SEASON_ACTIONS
+
+
+def test_the_seasons_incident_shadow_does_not_count():
+    """Challenger 10 shadows the INCIDENT week of 1 December: it shadows again, and is promoted a week later."""
+    weeks = {what[19:29] + ("+" if "again" in what else ""): (v, c) for what, v, c in cases.season()}
+    verdict, waiting = weeks["2025-12-01"]
+    assert verdict.status == "INCIDENT" and waiting.version == "10" and waiting.shadow is None
+    assert weeks["2025-12-08"][1].shadow.ok and cases.decide(*weeks["2025-12-08"]) == "promote"
 
 
 def test_the_seasons_first_incident_carries_a_retrain_trigger_in_a_fixed_ist_offset():
     incident = next(v for _, v, *_ in cases.season() if v.status == "INCIDENT")
     assert incident.retrain and str(incident.judged_at.tz) == "UTC+05:30"
-
-
-def test_the_time_zone_cases_tell_aware_timestamps_from_dates_and_clock_faces():
-    fooled = {"dates": 0, "clocks": 0}
-    for _, verdict, _, last, _ in [c for c in cases.decide_cases() if "UTC" in c[0]]:
-        right, judged = cases.decide(verdict, None, last), verdict.judged_at
-        fooled["dates"] += right != ("wait" if (judged.date() - last.date()).days < 28 else "retrain")
-        naive = judged.tz_localize(None) - last.tz_localize(None)
-        fooled["clocks"] += right != ("wait" if naive < pd.Timedelta(days=28) else "retrain")
-    assert fooled == {"dates": 1, "clocks": 2}
 
 
 # ---------------------------------------------------------------- 7.2

@@ -1,7 +1,8 @@
 """The closed loop's story, read from the committed lab 07 solution, recorded at the default size.
 
 At the `ci` size the new scam has 4 payments in the whole year, monitoring never asks to retrain, and the loop's
-record equals the frozen model's (tests/course/test_lab07_loop.py checks that). The committed solution is a real
+record equals the frozen model's (tests/course/test_lab07_loop.py checks that). The four arms' figures (`worth`) are
+checked against issue 24's targets here. The committed solution is a real
 default-size run of the current code (test_consistency checks its code stamp); what it printed is checked here.
 """
 
@@ -64,30 +65,57 @@ def test_lab07_every_retrain_ran_after_the_new_scams_labels_arrived_and_quaranti
             assert str(story.NULL_OS_INCIDENT.start) in run["quarantined"]
 
 
-def test_lab07_a_promotion_comes_only_after_a_passed_gate_and_a_good_shadow_week(figures):
+def test_lab07_a_promotion_comes_only_after_a_passed_gate_and_a_good_shadow_week_that_counted(figures):
     weeks = figures["weeks"]
     promoted = [w for w, r in weeks.items() if r["action"] == "promote"]
     assert promoted, "no challenger was promoted at the default size"
     assert len(promoted) <= sum(run["gate_passed"] for run in figures["ct"])
-    for week in promoted:
-        passed = [_ist(run["as_of"]) for run in figures["ct"] if run["gate_passed"]]
-        shadows = [s for s in figures["shadow"] if s["week"] <= week]  # shadowed that week, promoted at its end
-        assert passed and shadows and shadows[-1]["ok"]
-        # the shadow week starts when the passing CT ran, and ends before the promotion is decided
-        assert _ist(shadows[-1]["week"] + "T00:00:00+05:30") == max(p for p in passed if p.date().isoformat() <= week)
-    order = sorted(weeks)
+    counted = {s["week"]: s for s in figures["shadow"] if s.get("counted", True)}
+    for week in promoted:  # shadowed that week, promoted at its end, after a CT run that passed before it began
+        assert counted[week]["ok"], week
+        assert any(run["gate_passed"] and _ist(run["as_of"]).date().isoformat() <= week for run in figures["ct"])
     for run in figures["ct"]:
-        if not run["gate_passed"]:  # the week after a refused challenger holds nothing to shadow or promote
+        if not run["gate_passed"]:  # a refused challenger: nothing shadows the next week
             judged = (_ist(run["as_of"]) - pd.Timedelta(days=7)).date().isoformat()
-            after = order[order.index(judged) + 1]
-            assert weeks[judged]["action"] == "retrain" and weeks[after]["action"] not in {"promote", "shadow"}
+            assert "retrain" in (weeks[judged]["action"], weeks[judged].get("then")), judged
+            assert not any(s["week"] == run["as_of"][:10] for s in figures["shadow"]), run["as_of"]
 
 
-def test_lab07_after_a_promotion_the_loop_waits_instead_of_retraining_on_the_old_models_misses(figures):
-    weeks, order = figures["weeks"], sorted(figures["weeks"])
-    first = order.index(next(w for w in order if weeks[w]["action"] == "promote"))
-    after = order[first + 1:first + 4]
-    assert all(weeks[w]["action"] in {"wait", "page", "none"} for w in after), {w: weeks[w]["action"] for w in after}
+def test_lab07_a_shadow_in_an_incident_week_does_not_count_and_runs_again(figures):
+    uncounted = [s["week"] for s in figures["shadow"] if s.get("counted") is False]
+    assert uncounted and set(uncounted) <= {str(start) for start in INCIDENTS}, uncounted
+    for week in uncounted:
+        after = (pd.Timestamp(week) + pd.Timedelta(days=7)).date().isoformat()
+        assert figures["weeks"][week]["action"] == "page"
+        assert any(s["week"] == after and s.get("counted", True) for s in figures["shadow"]), after
+
+
+def test_lab07_while_the_trigger_holds_the_loop_retrains_every_week(figures):
+    """Once a challenger is promoted or dropped in a week that still asks to retrain, CT runs the same Monday."""
+    settled = [(w, r) for w, r in figures["weeks"].items() if r["action"] in ("promote", "drop")]
+    assert settled
+    for week, row in settled:
+        asks = any(c.startswith("recall:") for c in row["checks"])
+        assert (row.get("then") == "retrain") == asks, (week, row)
+    assert sum(r.get("then") == "retrain" for r in figures["weeks"].values()) >= 2
+
+
+def test_lab07_the_loop_pays_against_the_frozen_model_with_an_interval_that_excludes_zero(figures):
+    worth = figures["worth"]
+    loop = worth["gain"]["loop"]
+    assert loop["gain_inr"] == pytest.approx(figures["summary"]["gain_inr"], abs=0.01)
+    assert loop["low_inr"] > 0  # 95%, production days resampled
+    assert loop["gain_inr"] >= 0.05 * worth["frozen_missed_inr"]  # issue 24's target: 5% of the frozen model's misses
+
+
+def test_lab07_the_loop_recovers_half_the_oracles_gain_and_mitigates_after_it(figures):
+    worth = figures["worth"]
+    assert worth["share_of_oracle"] >= 0.5
+    assert worth["share_of_oracle"] == pytest.approx(
+        worth["gain"]["loop"]["gain_inr"] / worth["gain"]["oracle"]["gain_inr"], abs=1e-4)
+    days = worth["days_to_mitigate"]
+    assert days["frozen"] is None and days["oracle"] is not None and days["oracle"] <= days["loop"]
+    assert date.fromisoformat(worth["new_scam_first_day"]) >= story.NEW_SCAM_START
 
 
 def test_lab07_the_closed_loop_catches_more_of_the_new_scam_than_the_frozen_model_after_the_retrain(figures):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from mlops_course import notebooks, workspace
@@ -80,10 +81,27 @@ def test_lab07_prose_states_the_recorded_value_of_each_arm(arm):
     says("07_capstone.ipynb",
          f"caught {after['caught']} of the new scam's {after['cases']} payments ({after['recall']:.0%})",
          f"({loop['caught']} against {frozen['caught']})",
-         f"₹{abs(loop['caught_inr'] - frozen['caught_inr']):,.0f} {'less' if loop['caught_inr'] < frozen['caught_inr'] else 'more'}",
          f"₹{abs(s['gain_inr']):,.0f} {'lower' if s['gain_inr'] < 0 else 'higher'}",
          f"({frozen['alerts']:,} and {loop['alerts']:,} alerts)", f"({frozen['unreviewed']} and {loop['unreviewed']},",
          f"about {pct(s[arm]['alert_rate'])} of payments")
+
+
+def test_lab07_prose_states_the_recorded_four_arms():
+    figures = notebooks.printed_json("07_capstone.ipynb", "loop figures: ")
+    worth, gain = figures["worth"], figures["worth"]["gain"]
+    first_live = pd.Timestamp(figures["promotions"][0]["week"]) + pd.Timedelta(days=7)
+    first_ct = next(run for run in figures["ct"] if run["gate_passed"])
+    holdout_start = pd.Timestamp(first_ct["as_of"][:10]) - pd.Timedelta(days=14)
+    days = worth["days_to_mitigate"]
+    says("07_capstone.ipynb",
+         f"(95% interval, days resampled: ₹{gain['loop']['low_inr']:,.0f} to ₹{gain['loop']['high_inr']:,.0f})",
+         f"{gain['loop']['gain_inr'] / worth['frozen_missed_inr']:.1%} of the ₹{worth['frozen_missed_inr']:,.0f}",
+         f"gains ₹{gain['oracle']['gain_inr']:,.0f}; the loop gets {worth['share_of_oracle']:.0%} of it",
+         f"first payment was on {worth['new_scam_first_day']}", f"went live on {first_live.day} {first_live:%B}",
+         f"made before {holdout_start.day} {holdout_start:%B}",
+         f"time to mitigate is {days['loop']} days, the oracle's {days['oracle']}",
+         f"gains ₹{gain['no_quarantine']['gain_inr']:,.0f} (₹{gain['no_quarantine']['low_inr']:,.0f} to "
+         f"₹{gain['no_quarantine']['high_inr']:,.0f})")
 
 
 def test_lab02_prose_states_the_recorded_hindsight_gap_and_julys_size_at_both_sizes():

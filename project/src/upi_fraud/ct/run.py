@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import mlflow
+import numpy as np
 import pandas as pd
 from mlflow import MlflowClient
 from sklearn.pipeline import Pipeline
@@ -27,8 +28,12 @@ from upi_fraud.ct.plan import HOLDOUT_DAYS, Plan, plan
 from upi_fraud.serving import calibration
 from upi_kit import data, story
 
-#: Recent payments weigh more: a payment this many days before as_of counts half.
-RECENCY_HALF_LIFE_DAYS = 30
+#: Recent payments weigh more: a payment this many days before as_of counts half, but none less than
+#: RECENCY_FLOOR (without it a half-life forgets the old typologies, where most rupees are: lab 07 measured it).
+RECENCY_HALF_LIFE_DAYS, RECENCY_FLOOR = 30, 0.25
+#: The gate decides only on a holdout with at least this many known frauds (the model tests' MIN_CASES): on fewer,
+#: two models' rupees differ by chance (a tie on 5 frauds decides nothing) and the champion stays. Every size.
+MIN_GATE_FRAUDS = 20
 EXPERIMENT = "upi-fraud-ct"
 
 
@@ -80,12 +85,14 @@ class Decision:
         return asdict(self)
 
 
-def model_tests(version: str, p: Plan, config: CTConfig) -> ModelTests:
-    """The project's model tests (tests/test_model.py) on this version and this holdout, with the labels as of."""
+def model_tests(version: str, p: Plan, config: CTConfig, champion: str | None = None) -> ModelTests:
+    """The project's model tests (tests/test_model.py) on this version and this holdout, with the labels as of;
+    with a champion, its recall per fraud type on the same holdout is a floor the challenger may stay at."""
     env = {**os.environ, "MODEL_URI": f"models:/{config.model_name}/{version}", "DATA_SIZE": config.data_size,
            "EVAL_FROM": str(p.holdout_start.date()),
            "EVAL_TO": str(p.holdout["event_timestamp"].max().tz_convert(story.TIMEZONE).date()),
-           "LABELS_AS_OF": p.as_of.isoformat(), "MLFLOW_TRACKING_URI": mlflow.get_tracking_uri()}
+           "LABELS_AS_OF": p.as_of.isoformat(), "MLFLOW_TRACKING_URI": mlflow.get_tracking_uri(),
+           **({"CHAMPION_URI": f"models:/{config.model_name}/{champion}"} if champion else {})}
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider",
                            "tests/test_model.py"], cwd=layout.PROJECT, env=env, capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines() if line.strip()]
@@ -94,10 +101,11 @@ def model_tests(version: str, p: Plan, config: CTConfig) -> ModelTests:
 
 
 def fit(X: pd.DataFrame, p: Plan, seed: int) -> Pipeline:
-    """CT's recipe: lab 02's model on the plan's training rows and labels, recent payments weighing more."""
+    """CT's recipe: lab 02's model on the plan's training rows and labels, recent payments weighing more (never
+    less than RECENCY_FLOOR: old typologies keep their evidence)."""
     model = modeling.make_model(modeling.Params(), seed)
     age_days = (p.as_of - p.train["event_timestamp"]).dt.total_seconds() / 86_400
-    weight = 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
+    weight = np.maximum(0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS), RECENCY_FLOOR)
     model.fit(X.loc[p.train.index], p.labels.to_numpy(), histgradientboostingclassifier__sample_weight=weight.to_numpy())
     return model
 
@@ -125,6 +133,10 @@ def _decide(config: CTConfig, p: Plan, version: str, scores: pd.Series, champion
                               None if champion is None else gate.Evaluation(champion[0], theirs or 0.0, frame.digest,
                                                                             frame.rows),
                               config.margin_inr)
+    frauds = int(p.holdout["is_fraud"].sum())
+    if champion is not None and frauds < MIN_GATE_FRAUDS:
+        better, why = False, (f"the holdout has {frauds} known frauds, fewer than the {MIN_GATE_FRAUDS} the gate needs to "
+                              f"tell two models apart ({why}): the champion stays")
     summary = tests.summary + (f" (failed: {', '.join(tests.failed)})" if tests.failed else "")
     return Decision(
         version=version, champion=None if champion is None else champion[0], champion_value=theirs,
@@ -141,7 +153,7 @@ def _record(client: MlflowClient, config: CTConfig, p: Plan, decision: Decision,
                         "model_tests_passed": float(tests.passed),
                         **({"champion_holdout_net_value_inr": decision.champion_value}
                            if decision.champion_value is not None else {})})
-    decision.card = card.model_card(config.model_name, p, decision, RECENCY_HALF_LIFE_DAYS)
+    decision.card = card.model_card(config.model_name, p, decision, card.Recipe(RECENCY_HALF_LIFE_DAYS, RECENCY_FLOOR, config.margin_inr, MIN_GATE_FRAUDS))
     mlflow.log_text(decision.card, "model_card.md")
     mlflow.log_dict({k: v for k, v in decision.as_dict().items() if k not in ("run_id", "quarantined", "card")},
                     "decision.json")
@@ -164,8 +176,8 @@ def run(config: CTConfig, as_of: pd.Timestamp, why_run: str) -> Decision:
         version, scores = train_challenger(config, upi, p, feature_set)
         mlflow.log_params({"as_of": as_of.isoformat(), "holdout_days": config.holdout_days,
                            "data_size": config.data_size, "feature_set": feature_set, "margin_inr": config.margin_inr,
-                           "recency_half_life_days": RECENCY_HALF_LIFE_DAYS, "quarantined": p.quarantined_weeks})
-        tests = model_tests(version, p, config)
+                           "recency_half_life_days": RECENCY_HALF_LIFE_DAYS, "recency_floor": RECENCY_FLOOR, "quarantined": p.quarantined_weeks})
+        tests = model_tests(version, p, config, None if champion is None else champion[0])
         decision = _decide(config, p, version, scores, champion, tests, why_run)
         decision.run_id = mlrun.info.run_id
         _record(client, config, p, decision, tests)

@@ -19,7 +19,8 @@ from upi_kit import data, story, workspace
 def show(row: dict[str, Any]) -> None:
     """One line per week: its status, what the loop did, which version served it, what CT said."""
     ct = row.get("ct")
-    print(f"{row['week']}  {row['status']:<8}  {row['action']:<8} served by v{row['served']['version']}"
+    action = row["action"] + (f", {row['then']}" if "then" in row else "")
+    print(f"{row['week']}  {row['status']:<8}  {action:<16} served by v{row['served']['version']}"
           + (f"  CT: v{ct['version']} {'passed' if ct['gate_passed'] else 'failed'} the gate" if ct else ""))
 
 

@@ -4,7 +4,8 @@ Each production week, in time order:
   serve    the champion decides the week's payments: a sample through the live service (HTTP, if one runs),
            the rest in bulk with the same scoring code (lab 04); all go to the loop's own inference log
   monitor  lab 06's weekly job judges the week with the frozen policy: OK, WARN, RETRAIN or INCIDENT
-  decide   your decision.decide_week: page, retrain, shadow, promote, drop, wait or nothing
+  decide   your decision.decide_week: page, retrain, shadow, promote, drop or nothing; after a promote or
+           drop it is asked again, so a trigger that still holds retrains the same Monday
   retrain  lab 05's continuous training as of the week's end; a challenger that passes gets the alias
            "challenger", not "champion"
   shadow   the next week the challenger scores the same payments beside the champion without deciding; a week
@@ -196,9 +197,13 @@ def run_week(ctx: Context, state: LoopState, week: date) -> dict[str, Any]:
         row["shadow"]["counted"] = verdict["status"] != "INCIDENT"
         pending.shadow = shadow if row["shadow"]["counted"] else None
     judged = WeekVerdict(verdict["status"], verdict["retrain"], pd.Timestamp(verdict["judged_at"]))
-    action = decision.decide_week(judged, pending, state.last_change)  # through the module: your decision now
+    action = decision.decide_week(judged, pending)  # through the module: your decision now
     row.update(status=verdict["status"], checks=[r["check"] for r in verdict["reasons"]], action=action)
     row.update(act(ctx, state, action, verdict, end))
+    if action in ("promote", "drop"):  # the challenger is settled; a trigger that still holds starts the next one
+        then = decision.decide_week(judged, None)
+        if then == "retrain":
+            row.update(then=then, **act(ctx, state, then, verdict, end))
     return row
 
 

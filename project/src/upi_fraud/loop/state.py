@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-ACTIONS = ("page", "promote", "drop", "shadow", "retrain", "wait", "none")
+ACTIONS = ("page", "promote", "drop", "shadow", "retrain", "none")
 GO_LIVE_ALIAS, CHALLENGER = "go_live", "challenger"
 
 
@@ -65,8 +65,3 @@ class LoopState:
 
     challenger: Challenger | None
     changes: list[Change] = field(default_factory=list)
-
-    @property
-    def last_change(self) -> pd.Timestamp | None:
-        """When the live model last changed after go-live (None: it never did)."""
-        return self.changes[-1].at if len(self.changes) > 1 else None

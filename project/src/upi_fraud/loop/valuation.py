@@ -15,8 +15,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from mlflow import MlflowClient
 
+from upi_fraud import registry
 from upi_fraud.dates import monday, week_of
+from upi_fraud.loop import arms as hindsight
 from upi_fraud.serving import inference_log
 from upi_kit import data, metrics, story
 
@@ -151,3 +154,18 @@ def compare(upi: data.UPIData, arms: dict[str, pd.DataFrame]) -> tuple[dict[str,
            "days_to_mitigate": time_to_mitigate(days, first) if first else dict.fromkeys(arms)}
     weekly = pd.concat(bands, axis=1)
     return out, weekly
+
+
+def worth(upi: data.UPIData, frozen_log: Path, loop_out: Path, size: str, seed: int) -> tuple[dict[str, Any],
+                                                                                              pd.DataFrame]:
+    """The four arms over the production months (frozen and loop from their logs, the hindsight arms from
+    arms.py's cache under loop_out/arms), compared; writes loop_out/worth.json and weekly_gain.csv."""
+    record = json.loads((loop_out / "weeks.json").read_text())
+    frozen = inference_log.read(frozen_log, hindsight.DECISIONS, version=record["go_live"])
+    looped = inference_log.read(loop_out / "inference_log.db", hindsight.DECISIONS)
+    feature_set = MlflowClient().get_model_version(registry.MODEL_NAME, record["go_live"]).tags.get("feature_set", "v1")
+    extra = hindsight.arms(upi, frozen, record, size, seed, feature_set, loop_out / "arms")
+    figures, weekly = compare(upi, {"frozen": frozen, "loop": looped, **extra})
+    weekly.to_csv(loop_out / "weekly_gain.csv")
+    (loop_out / "worth.json").write_text(json.dumps(figures, indent=1, default=str) + "\n")
+    return figures, weekly
