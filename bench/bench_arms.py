@@ -31,8 +31,6 @@ def main() -> None:
 
 
 def _time(size: str) -> None:
-    from mlflow import MlflowClient
-    from upi_fraud import registry
     from upi_fraud.loop import arms, valuation
     from upi_fraud.serving import inference_log
     from upi_kit import data
@@ -40,14 +38,13 @@ def _time(size: str) -> None:
     loop = workspace.folder("loop")
     record = json.loads((loop / "weeks.json").read_text())
     upi = data.load(size, seed=42)
-    frozen = inference_log.read(workspace.folder("production") / "inference_log.db", arms.DECISIONS,
-                                version=record["go_live"])
-    feature_set = MlflowClient().get_model_version(registry.MODEL_NAME, record["go_live"]).tags.get("feature_set", "v1")
+    frozen, feature_set = valuation.frozen_record(workspace.folder("production") / "inference_log.db",
+                                                  record["go_live"])
     with tempfile.TemporaryDirectory(prefix="bench-arms-") as tmp:
         seconds = []
         for _ in range(2):
             t = time.perf_counter()
-            extra = arms.arms(upi, frozen, record, size, 42, feature_set, Path(tmp))
+            extra = arms.arms(upi, frozen, record, (size, 42, feature_set), Path(tmp))
             seconds.append(time.perf_counter() - t)
     t = time.perf_counter()
     looped = inference_log.read(loop / "inference_log.db", arms.DECISIONS)

@@ -11,8 +11,8 @@ Two more arms put the loop's number in context. Both retrain with continuous tra
                  label delay, no gate, no shadow): the most any loop with this model could catch
 
 Each costs one training run per model (the oracle: one a week, minutes at the default size), so the decisions
-are cached under the workspace's loop/arms/, with a digest of everything they depend on: the same inputs read
-the cache, any change (data, schedule, code) computes them again.
+are cached under the workspace's loop/arms/ (a new loop run keeps it), with a digest of everything they depend
+on: the same inputs read the cache, any change (data, schedule, code) computes them again.
 """
 
 from __future__ import annotations
@@ -113,16 +113,26 @@ def cached(folder: Path, name: str, key: str, compute: Callable[[], pd.DataFrame
     return frame
 
 
-def arms(upi: data.UPIData, frozen: pd.DataFrame, record: dict, size: str, seed: int, feature_set: str,
-         folder: Path) -> dict[str, pd.DataFrame]:
-    """The two hindsight arms' decisions over the frozen record's payments, from the cache when it is current."""
+def _arm(upi: data.UPIData, frozen: pd.DataFrame, name: str, schedule: list[Retrain], switches: dict[str, bool],
+         run: tuple[str, int, str], folder: Path) -> pd.DataFrame:
+    """One hindsight arm's decisions, from folder/<name>.parquet when its inputs have not changed. run: size, seed,
+    feature set."""
+    size, seed, feature_set = run
+    key = digest(name=name, size=size, seed=seed, data_version=data.DATA_VERSION, feature_set=feature_set,
+                 schedule=[(str(r.live_from), str(r.as_of)) for r in schedule], rows=len(frozen), **switches)
+    return cached(folder, name, key, lambda: simulate(upi, frozen, schedule, feature_set, seed, **switches))
+
+
+def oracle(upi: data.UPIData, frozen: pd.DataFrame, run: tuple[str, int, str], folder: Path) -> pd.DataFrame:
+    """The oracle's decisions (it needs only the frozen record: lab 07 trains it beside the loop, on the other core)."""
     starts = [day_start(m) for m in sorted(week_of(frozen["event_timestamp"]).unique())]
-    plans = {"no_quarantine": (loop_schedule(record), {"quarantine": False}),
-             "oracle": (oracle_schedule(starts), {"every_label": True})}
-    out = {}
-    for name, (schedule, switches) in plans.items():
-        key = digest(name=name, size=size, seed=seed, data_version=data.DATA_VERSION, feature_set=feature_set,
-                     schedule=[(str(r.live_from), str(r.as_of)) for r in schedule], rows=len(frozen), **switches)
-        out[name] = cached(folder, name, key, lambda s=schedule, sw=switches: simulate(  # type: ignore[misc]
-            upi, frozen, s, feature_set, seed, **sw))
-    return out
+    return _arm(upi, frozen, "oracle", oracle_schedule(starts), {"every_label": True}, run, folder)
+
+
+def arms(upi: data.UPIData, frozen: pd.DataFrame, record: dict, run: tuple[str, int, str],
+         folder: Path) -> dict[str, pd.DataFrame]:
+    """The two hindsight arms' decisions over the frozen record's payments (run: size, seed, feature set), from the
+    cache when it is current."""
+    return {"no_quarantine": _arm(upi, frozen, "no_quarantine", loop_schedule(record), {"quarantine": False}, run,
+                                  folder),
+            "oracle": oracle(upi, frozen, run, folder)}

@@ -93,8 +93,9 @@ def start_afresh(client: MlflowClient, out: Path) -> str:
     except MlflowException:  # no challenger alias: nothing to delete
         pass
     out.mkdir(parents=True, exist_ok=True)
-    for item in out.iterdir():  # the log stays (a running service has it open): its rows go, in run()
-        if not item.name.startswith(("inference_log.db", ".log_key")):
+    for item in out.iterdir():  # the log stays (a running service has it open): its rows go, in run(); the
+        # hindsight arms' cache stays too (arms.py: keyed by its inputs, a stale entry is never read)
+        if not item.name.startswith(("inference_log.db", ".log_key")) and item.name != "arms":
             shutil.rmtree(item) if item.is_dir() else item.unlink()
     return go_live
 

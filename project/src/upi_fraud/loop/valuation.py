@@ -9,6 +9,7 @@ nothing, and every fraud is worth its ledger amount, not what a broken app sent.
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -156,15 +157,32 @@ def compare(upi: data.UPIData, arms: dict[str, pd.DataFrame]) -> tuple[dict[str,
     return out, weekly
 
 
-def worth(upi: data.UPIData, frozen_log: Path, loop_out: Path, size: str, seed: int) -> tuple[dict[str, Any],
-                                                                                              pd.DataFrame]:
+def frozen_record(frozen_log: Path, go_live: str) -> tuple[pd.DataFrame, str]:
+    """The go-live model's decisions over production (lab 04's log) and its feature set."""
+    feature_set = MlflowClient().get_model_version(registry.MODEL_NAME, go_live).tags.get("feature_set", "v1")
+    return inference_log.read(frozen_log, hindsight.DECISIONS, version=go_live), feature_set
+
+
+def start_oracle(upi: data.UPIData, frozen_log: Path, loop_out: Path, size: str, seed: int,
+                 go_live: str) -> Future[pd.DataFrame]:
+    """The oracle arm in a background thread: it needs only the frozen record, so lab 07 starts it before the loop
+    and it trains on the second core while the loop runs (its fits release the GIL). worth() waits for it."""
+    frozen, feature_set = frozen_record(frozen_log, go_live)
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="oracle").submit(
+        hindsight.oracle, upi, frozen, (size, seed, feature_set), loop_out / "arms")
+
+
+def worth(upi: data.UPIData, frozen_log: Path, loop_out: Path, size: str, seed: int,
+          oracle: Future[pd.DataFrame] | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
     """The four arms over the production months (frozen and loop from their logs, the hindsight arms from
-    arms.py's cache under loop_out/arms), compared; writes loop_out/worth.json and weekly_gain.csv."""
+    arms.py's cache under loop_out/arms, after the oracle started beside the loop if one was), compared; writes
+    loop_out/worth.json and weekly_gain.csv."""
     record = json.loads((loop_out / "weeks.json").read_text())
-    frozen = inference_log.read(frozen_log, hindsight.DECISIONS, version=record["go_live"])
+    if oracle is not None:
+        oracle.result()  # its decisions are in the cache now (an error in the thread is raised here)
+    frozen, feature_set = frozen_record(frozen_log, record["go_live"])
     looped = inference_log.read(loop_out / "inference_log.db", hindsight.DECISIONS)
-    feature_set = MlflowClient().get_model_version(registry.MODEL_NAME, record["go_live"]).tags.get("feature_set", "v1")
-    extra = hindsight.arms(upi, frozen, record, size, seed, feature_set, loop_out / "arms")
+    extra = hindsight.arms(upi, frozen, record, (size, seed, feature_set), loop_out / "arms")
     figures, weekly = compare(upi, {"frozen": frozen, "loop": looped, **extra})
     weekly.to_csv(loop_out / "weekly_gain.csv")
     (loop_out / "worth.json").write_text(json.dumps(figures, indent=1, default=str) + "\n")
