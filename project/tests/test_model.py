@@ -75,13 +75,14 @@ def under_test() -> UnderTest:
 
 
 @pytest.fixture(scope="module")
-def floors(upi: data.UPIData, frame: Frame) -> dict[str, float]:
+def floors(upi: data.UPIData, under_test: UnderTest, frame: Frame) -> dict[str, float]:
     """The recall each fraud type must reach: RECALL_FLOOR, or the champion's recall when it is lower."""
     kinds = frame.part["fraud_type"].astype(str).unique()
     if not os.environ.get("CHAMPION_URI"):
         return dict.fromkeys(kinds, RECALL_FLOOR)
     champion = load(os.environ["CHAMPION_URI"])
-    scores = champion.predict(features.model_inputs(upi, champion.feature_set).loc[frame.part.index])
+    X = frame.X if champion.feature_set == under_test.feature_set else features.model_inputs(upi, champion.feature_set)
+    scores = champion.predict(X.loc[frame.part.index])
     theirs = rupees.recall_by_typology(frame.part, scores)
     return {kind: min(RECALL_FLOOR, theirs.get(kind, RECALL_FLOOR)) for kind in kinds}
 

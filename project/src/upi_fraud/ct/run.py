@@ -93,8 +93,8 @@ def model_tests(version: str, p: Plan, config: CTConfig, champion: str | None = 
            "EVAL_TO": str(p.holdout["event_timestamp"].max().tz_convert(story.TIMEZONE).date()),
            "LABELS_AS_OF": p.as_of.isoformat(), "MLFLOW_TRACKING_URI": mlflow.get_tracking_uri(),
            **({"CHAMPION_URI": f"models:/{config.model_name}/{champion}"} if champion else {})}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider",
-                           "tests/test_model.py"], cwd=layout.PROJECT, env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider", "-p",
+                           "no:nbval", "tests/test_model.py"], cwd=layout.PROJECT, env=env, capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     failed = [line.split(" - ")[0].removeprefix("FAILED ") for line in lines if line.startswith("FAILED")]
     return ModelTests(done.returncode == 0, lines[-1] if lines else done.stderr.strip()[-300:], failed)
