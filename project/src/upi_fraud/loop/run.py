@@ -29,7 +29,7 @@ from feast import FeatureStore
 from mlflow import MlflowClient
 from mlflow.exceptions import MlflowException
 
-from upi_fraud import layout, registry, tracking
+from upi_fraud import features, layout, registry, tracking
 from upi_fraud.ct import run as ct
 from upi_fraud.dates import GO_LIVE, day_start
 from upi_fraud.loop import decision, drill
@@ -52,15 +52,21 @@ CHAMPION = registry.CHAMPION
 
 
 class Bundles:
-    """Model bundles by version, each loaded once."""
+    """Model bundles by version, each loaded once; and the payments' model inputs by feature set, computed once."""
 
     def __init__(self) -> None:
         self.cache: dict[str, scoring.Bundle] = {}
+        self.inputs: dict[str, pd.DataFrame] = {}
 
     def get(self, version: str) -> scoring.Bundle:
         if version not in self.cache:
             self.cache[version] = scoring.load_bundle(registry.MODEL_NAME, version=version)
         return self.cache[version]
+
+    def inputs_of(self, upi: data.UPIData, bundle: scoring.Bundle) -> pd.DataFrame:
+        if bundle.feature_set not in self.inputs:
+            self.inputs[bundle.feature_set] = features.model_inputs(upi, bundle.feature_set)
+        return self.inputs[bundle.feature_set]
 
 
 @dataclass
@@ -116,7 +122,9 @@ def serve_week(ctx: Context, start: pd.Timestamp, end: pd.Timestamp) -> tuple[pd
                              "score": [a["score"] for a in answers], "version": [a["model_version"] for a in answers]})
     before = inference_log.read(ctx.log.path, ["txn_id", "event_timestamp", "score", "threshold"],
                                 start - pd.Timedelta(days=7), start, version=version)  # the weekly threshold's input
-    decided = replay.replay_bulk(ctx.upi, start, end, ctx.bundles.get(version), ctx.log, explain=False, before=before)
+    bundle = ctx.bundles.get(version)
+    decided = replay.replay_bulk(ctx.upi, start, end, bundle, ctx.log, explain=False, before=before,
+                                 inputs=ctx.bundles.inputs_of(ctx.upi, bundle))
     out: dict[str, Any] = {"version": version, "payments": len(decided), "alerts": int(decided["alert"].sum())}
     if http is not None:
         both = http.merge(decided, on="txn_id", suffixes=("_http", "_bulk"))
@@ -133,7 +141,8 @@ def shadow_week(ctx: Context, version: str, start: pd.Timestamp, end: pd.Timesta
     The frauds reported by the week's end show which model would have caught more; there are few so soon, so
     they are reported, not used to decide (the gate already judged the value on a labelled holdout).
     """
-    shadow = replay.replay_bulk(ctx.upi, start, end, ctx.bundles.get(version), explain=False)
+    bundle = ctx.bundles.get(version)
+    shadow = replay.replay_bulk(ctx.upi, start, end, bundle, explain=False, inputs=ctx.bundles.inputs_of(ctx.upi, bundle))
     champ = champion_decisions.loc[shadow.index]
     tx = ctx.upi.transactions.loc[shadow.index]
     known = tx["is_fraud"].astype(bool) & (tx["label_available_at"] < end)

@@ -85,15 +85,16 @@ def replay_http(url: str, requests_: Sequence[dict[str, Any]], dry_run: bool = F
 
 def replay_bulk(upi: data.UPIData, start: pd.Timestamp, end: pd.Timestamp, bundle: scoring.Bundle,
                 log: InferenceLog | None = None, explain: bool = True,
-                before: pd.DataFrame | None = None) -> pd.DataFrame:
+                before: pd.DataFrame | None = None, inputs: pd.DataFrame | None = None) -> pd.DataFrame:
     """Decisions (txn_id, score, threshold, alert) for every payment in [start, end); logged with path='bulk'.
 
     Week by week (IST), with the threshold budget.py recalibrates each Monday on the week before; `before`
-    (score, threshold) is this version's week before `start`, if it served then. Works in chunks of CHUNK
-    payments, so memory stays flat however long the range.
+    (score, threshold) is this version's week before `start`, if it served then; `inputs`, the bundle's feature
+    set's model_inputs if the caller already has them (the loop computes them once per run). Works in chunks of
+    CHUNK payments, so memory stays flat however long the range.
     """
     part = payments_between(upi.transactions, start, end)
-    X = features.model_inputs(upi, bundle.feature_set).loc[part.index]
+    X = (features.model_inputs(upi, bundle.feature_set) if inputs is None else inputs).loc[part.index]
     weeks = week_of(part["event_timestamp"]).to_numpy()
     scores, cuts = np.zeros(len(part)), np.zeros(len(part))
     alerts = np.zeros(len(part), dtype=bool)
