@@ -26,7 +26,7 @@ def main() -> None:
     done = catchup.completion("07-capstone")
     if done is None:
         raise CourseError("lab 07 has not run in this workspace: run it first (python -m mlops_course run 07)")
-    with project.imported():
+    with workspace.using(), project.imported():  # the workspace's registry (MLFLOW_TRACKING_URI) for the block
         _time(done["produced"].get("data_size", "default"))
 
 
