@@ -200,7 +200,7 @@ def run_week(ctx: Context, state: LoopState, week: date) -> dict[str, Any]:
         shadow = shadow_week(ctx, pending.version, start, end, decided)
         row["shadow"] = {"version": pending.version, **asdict(shadow)}
     out = weekly.Outputs(ctx.out / "monitoring", ctx.out / "reports", ctx.out / "triggers")
-    verdict = weekly.run_weeks(ctx.monitor, [week], out, html=False)[0]
+    verdict = weekly.run_weeks(ctx.monitor, [week], out, html=False, snapshots=False)[0]
     if pending is not None and shadow is not None:
         # An incident week judges nothing (lab 05's quarantine): its shadow does not count, the challenger shadows
         # again the next week.

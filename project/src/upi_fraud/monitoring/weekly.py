@@ -118,20 +118,24 @@ def _trigger(row: dict[str, Any], folder: Path) -> str:
 
 
 def run_weeks(mon: Monitor, weeks: Iterable[date], out: Outputs | None = None, html: bool = True,
-              progress: Callable[[dict[str, Any]], None] | None = None) -> list[dict[str, Any]]:
-    """Judge weeks in order; save snapshots, HTML for weeks that are not OK, weeks.json and triggers. Returns the rows."""
+              progress: Callable[[dict[str, Any]], None] | None = None,
+              snapshots: bool = True) -> list[dict[str, Any]]:
+    """Judge weeks in order; save snapshots (unless `snapshots` is False: nobody opens that dashboard), HTML for weeks
+    that are not OK, weeks.json and triggers. Returns the rows."""
     out = out or Outputs.workspace()
-    ws, project = dashboard.evidently_project(out.monitoring / "evidently")
+    ws, project = dashboard.evidently_project(out.monitoring / "evidently") if snapshots else (None, None)
     out.reports.mkdir(parents=True, exist_ok=True)
+    out.monitoring.mkdir(parents=True, exist_ok=True)
     state_path = out.monitoring / "weeks.json"
     state = json.loads(state_path.read_text()) if state_path.exists() else {}
     rows = []
     for week in weeks:
         judged = mon.judge(week)
         row = judged.row()
-        for old in state.get(str(week), {}).get("snapshot_ids", []):  # judged again: replace, never duplicate
-            ws.delete_run(project.id, old)
-        row["snapshot_ids"] = [str(ws.add_run(project.id, snap).id) for snap in judged.snapshots]
+        if ws is not None and project is not None:
+            for old in state.get(str(week), {}).get("snapshot_ids", []):  # judged again: replace, never duplicate
+                ws.delete_run(project.id, old)
+            row["snapshot_ids"] = [str(ws.add_run(project.id, snap).id) for snap in judged.snapshots]
         if html and row["status"] != "OK":
             path = out.reports / f"week-{week}.html"
             judged.snapshots[0].save_html(str(path))
