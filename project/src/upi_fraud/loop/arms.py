@@ -25,7 +25,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-import numpy as np
 import pandas as pd
 
 from upi_fraud import features, modeling
@@ -67,12 +66,7 @@ def decide(upi: data.UPIData, X: pd.DataFrame, start: pd.Timestamp, end: pd.Time
     Monday lab 04's recalibration on its own scores of the week before."""
     part = replay.payments_between(upi.transactions, start, end)
     scores = model.predict_proba(X.loc[part.index])[:, 1]  # type: ignore[attr-defined]
-    weeks = week_of(part["event_timestamp"]).to_numpy()
-    cuts, cut, previous = np.zeros(len(part)), first_threshold, None
-    for week in pd.unique(weeks):
-        rows = weeks == week
-        cut = cut if previous is None else budget.for_week(previous, cut)
-        cuts[rows], previous = cut, scores[rows]
+    cuts = budget.by_week(week_of(part["event_timestamp"]).to_numpy(), first_threshold, lambda rows, _: scores[rows])
     return pd.DataFrame({"txn_id": part["txn_id"].astype(str).to_numpy(), "event_timestamp": part["event_timestamp"],
                          "score": scores, "threshold": cuts, "alert": scores >= cuts}, index=part.index)
 

@@ -164,23 +164,27 @@ def frozen_record(frozen_log: Path, go_live: str) -> tuple[pd.DataFrame, str]:
 
 
 def start_oracle(upi: data.UPIData, frozen_log: Path, loop_out: Path, size: str, seed: int,
-                 go_live: str) -> Future[pd.DataFrame]:
+                 go_live: str) -> Future[tuple[pd.DataFrame, str]]:
     """The oracle arm in a background thread: it needs only the frozen record, so lab 07 starts it before the loop
-    and it trains on the second core while the loop runs (its fits release the GIL). worth() waits for it."""
+    and it trains on the second core while the loop runs (its fits release the GIL). worth() waits for it and
+    takes the frozen record it read."""
     frozen, feature_set = frozen_record(frozen_log, go_live)
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="oracle").submit(
-        hindsight.oracle, upi, frozen, (size, seed, feature_set), loop_out / "arms")
+
+    def train() -> tuple[pd.DataFrame, str]:
+        hindsight.oracle(upi, frozen, (size, seed, feature_set), loop_out / "arms")
+        return frozen, feature_set
+
+    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="oracle").submit(train)
 
 
 def worth(upi: data.UPIData, frozen_log: Path, loop_out: Path, size: str, seed: int,
-          oracle: Future[pd.DataFrame] | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
+          oracle: Future[tuple[pd.DataFrame, str]] | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
     """The four arms over the production months (frozen and loop from their logs, the hindsight arms from
     arms.py's cache under loop_out/arms, after the oracle started beside the loop if one was), compared; writes
     loop_out/worth.json and weekly_gain.csv."""
     record = json.loads((loop_out / "weeks.json").read_text())
-    if oracle is not None:
-        oracle.result()  # its decisions are in the cache now (an error in the thread is raised here)
-    frozen, feature_set = frozen_record(frozen_log, record["go_live"])
+    # The oracle's thread read the frozen record (an error in the thread is raised here); else read it now.
+    frozen, feature_set = oracle.result() if oracle is not None else frozen_record(frozen_log, record["go_live"])
     looped = inference_log.read(loop_out / "inference_log.db", hindsight.DECISIONS)
     extra = hindsight.arms(upi, frozen, record, (size, seed, feature_set), loop_out / "arms")
     figures, weekly = compare(upi, {"frozen": frozen, "loop": looped, **extra})

@@ -48,6 +48,20 @@ def for_week(previous: Sequence[float] | np.ndarray, previous_threshold: float) 
     return threshold.calibrate(scores, story.ALERT_TARGET_SHARE)
 
 
+def by_week(weeks: np.ndarray, first: float, score: Callable[[np.ndarray, float], np.ndarray]) -> np.ndarray:
+    """Each payment's threshold over consecutive weeks: `first` for the first week, then each Monday `for_week` on
+    the week before's scores. `weeks` holds each payment's Monday (in time order); `score(rows, cut)` scores one
+    week's rows (their positions) under that week's threshold and returns their scores."""
+    cuts = np.zeros(len(weeks))
+    cut, previous = first, None
+    for week in pd.unique(weeks):
+        rows = np.flatnonzero(weeks == week)
+        cut = cut if previous is None else for_week(previous, cut)
+        cuts[rows] = cut
+        previous = score(rows, cut)
+    return cuts
+
+
 def after(week_before: pd.DataFrame | None, default: float) -> float:
     """The threshold for a version's week, from its decisions of the week before (score, threshold), if any."""
     if week_before is None or week_before.empty:

@@ -96,14 +96,10 @@ def replay_bulk(upi: data.UPIData, start: pd.Timestamp, end: pd.Timestamp, bundl
     part = payments_between(upi.transactions, start, end)
     X = (features.model_inputs(upi, bundle.feature_set) if inputs is None else inputs).loc[part.index]
     weeks = week_of(part["event_timestamp"]).to_numpy()
-    scores, cuts = np.zeros(len(part)), np.zeros(len(part))
-    alerts = np.zeros(len(part), dtype=bool)
-    cut, previous = budget.after(before, bundle.threshold), None
-    for week in pd.unique(weeks):
-        rows = np.flatnonzero(weeks == week)
-        cut = cut if previous is None else budget.for_week(previous, cut)
+    scores, alerts = np.zeros(len(part)), np.zeros(len(part), dtype=bool)
+
+    def score_week(rows: np.ndarray, cut: float) -> np.ndarray:
         weekly = dataclasses.replace(bundle, threshold=cut)
-        cuts[rows] = cut
         for i in range(0, len(rows), CHUNK):
             at = rows[i:i + CHUNK]
             chunk = X.iloc[at]
@@ -113,7 +109,9 @@ def replay_bulk(upi: data.UPIData, start: pd.Timestamp, end: pd.Timestamp, bundl
             if log is not None:
                 payments = as_requests(part.iloc[at])
                 log.append([log.row(p, d, "bulk") for p, d in zip(payments, decisions, strict=True)])
-        previous = scores[rows]
+        return scores[rows]
+
+    cuts = budget.by_week(weeks, budget.after(before, bundle.threshold), score_week)
     return pd.DataFrame({"txn_id": part["txn_id"].astype(str).to_numpy(), "score": scores, "threshold": cuts,
                          "alert": alerts}, index=part.index)
 
