@@ -532,3 +532,23 @@ def test_preview_has_about_50_rows():
 
 
 # --- import hygiene ----------------------------------------------------------------------------------
+
+
+def test_a_row_count_may_come_as_text_as_from_an_environment_variable():
+    assert data.resolve_size("25000") == data.resolve_size(25_000) == 25_000
+    with pytest.raises(ValueError, match="n_transactions must be a whole number of at least 1000"):
+        data.resolve_size("999")
+
+
+def test_every_command_takes_a_size_name_or_a_number_of_payments(capsys):
+    import argparse
+
+    from upi_fraud import cli
+
+    parser = argparse.ArgumentParser(prog="upi-train")
+    cli.add_data_arguments(parser)
+    assert parser.parse_args(["--data-size", "ci"]).data_size == "ci"
+    assert parser.parse_args(["--data-size", "120000"]).data_size == "120000"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--data-size", "tiny"])
+    assert "Unknown size 'tiny': choose one of ci, default, large" in capsys.readouterr().err

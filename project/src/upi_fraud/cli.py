@@ -34,9 +34,19 @@ def number(kind: type[int] | type[float], minimum: float = 0,
     return parse
 
 
+def data_size(text: str) -> str:
+    """A size name or a whole number of payments (kept as text, as DATA_SIZE is everywhere)."""
+    try:
+        data.resolve_size(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+    return text
+
+
 def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     """--data-size and --seed, as every command that loads the dataset takes them."""
-    parser.add_argument("--data-size", choices=sorted(data.SIZES), default="default", help="dataset size")
+    parser.add_argument("--data-size", type=data_size, default="default",
+                        help=f"dataset size: {', '.join(data.SIZES)} or a number of payments (default: default)")
     parser.add_argument("--seed", type=int, default=42, help="seed of the dataset (default: 42)")
 
 

@@ -41,6 +41,8 @@ class UPIData:
 def resolve_size(size: str | int | None = "default", n_transactions: int | None = None) -> int:
     """Number of transactions for a size name or an explicit count; ValueError if neither is valid."""
     names = ", ".join(SIZES)
+    if n_transactions is None and isinstance(size, str) and size.isdigit():
+        size = int(size)  # a row count given as text: an environment variable, a command-line argument
     if n_transactions is None and isinstance(size, int | np.integer) and not isinstance(size, bool):
         n_transactions = int(size)
     if n_transactions is not None:
