@@ -92,6 +92,16 @@ class Lab(_Strict):
         return dict(self.parameters[size])
 
 
+class Chain(_Strict):
+    """A size the tests run a chain of labs at besides `ci`: each lab's ci parameters with DATA_SIZE set to `rows`
+    (course.yml's `chains`; the labs' `parameters.<name>` are filled in from it)."""
+
+    rows: int = Field(ge=1000, description="Payments in the chain's dataset (DATA_SIZE).")
+    through: str = Field(description="The last lab of the chain; it runs with every lab it requires.")
+    seconds: int = Field(gt=0, le=3600, description="Time budget of the whole chain on a 2-core machine.")
+    why: str = Field(min_length=1, description="What the chain proves that the ci size cannot.")
+
+
 class CourseInfo(_Strict):
     title: str
     tagline: str = ""
@@ -104,6 +114,30 @@ class CourseInfo(_Strict):
 class Manifest(_Strict):
     course: CourseInfo
     labs: list[Lab] = Field(min_length=1)
+    chains: dict[str, Chain] = {}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _chain_parameters(cls, data: Any) -> Any:
+        """Each chain's parameters in its labs: their ci parameters, with DATA_SIZE the chain's rows (as text, as
+        an environment variable carries it)."""
+        if not isinstance(data, dict) or not isinstance(data.get("chains"), dict) or not isinstance(data.get("labs"),
+                                                                                                   list):
+            return data
+        labs = [dict(lab) if isinstance(lab, dict) else lab for lab in data["labs"]]
+        for name, chain in data["chains"].items():
+            if not isinstance(chain, dict):
+                continue
+            for lab in labs:
+                if not isinstance(lab, dict) or not isinstance(lab.get("parameters"), dict):
+                    continue
+                if isinstance(lab.get("id"), str) and lab["id"][:2] > str(chain.get("through", ""))[:2]:
+                    break  # the chain stops at `through` (labs are in course order; checked below)
+                ci = lab["parameters"].get("ci")
+                if isinstance(ci, dict) and name not in lab["parameters"]:
+                    chained = {**ci, "DATA_SIZE": str(chain.get("rows"))} if "DATA_SIZE" in ci else dict(ci)
+                    lab["parameters"] = {**lab["parameters"], name: chained}
+        return {**data, "labs": labs}
 
     @model_validator(mode="after")
     def _consistent(self) -> Manifest:
@@ -120,6 +154,11 @@ class Manifest(_Strict):
         numbers = [lab.number for lab in self.labs]
         if numbers != sorted(numbers):
             raise ValueError("labs: must be listed in course order (by their two-digit number)")
+        for name, chain in self.chains.items():
+            if name in LAB_SIZES:
+                raise ValueError(f"chains.{name}: '{name}' is a lab size already; name the chain something else")
+            if chain.through not in seen:
+                raise ValueError(f"chains.{name}.through: '{chain.through}' is not a lab")
         notebooks = [lab.notebook for lab in self.labs]
         dupes = {n for n in notebooks if notebooks.count(n) > 1}
         if dupes:

@@ -129,7 +129,11 @@ def printed_json(notebook: str, prefix: str, root: Path | None = None) -> dict[s
 
     A lab recorded at the default size prints the figures its story claims; tests read them here.
     """
-    nb = read((root or workspace.course_root()) / "solutions" / notebook)
+    return printed_in(read((root or workspace.course_root()) / "solutions" / notebook), prefix)
+
+
+def printed_in(nb: dict[str, Any], prefix: str) -> dict[str, Any] | None:
+    """The JSON a notebook's outputs printed on a line starting with `prefix` (None if they printed none)."""
     for cell in nb["cells"]:
         for out in cell.get("outputs", []):
             for line in "".join(out.get("text", "")).splitlines():

@@ -120,3 +120,40 @@ def test_the_yaml_file_round_trips_through_the_model():
 
     raw = yaml.safe_load((workspace.course_root() / "course.yml").read_text())
     assert manifest.parse(raw).model_dump(exclude_defaults=True)["course"]["title"] == raw["course"]["title"]
+
+
+def chained(**chain):
+    data = copy.deepcopy(GOOD)
+    data["labs"][0]["parameters"] = {"ci": {"DATA_SIZE": "ci", "MAX_ITER": 60}}
+    data["labs"][1]["parameters"] = {"ci": {"DATA_SIZE": "ci"}}
+    data["labs"].append({"id": "02-third", "title": "3", "layer": "x", "notebook": "02.ipynb", "minutes": 5,
+                         "objectives": ["o"], "requires": ["01-next"], "parameters": {"ci": {"DATA_SIZE": "ci"}}})
+    data["chains"] = {"loop": {"rows": 50_000, "through": "01-next", "seconds": 300, "why": "it promotes",
+                               **chain}}
+    return data
+
+
+def test_a_chain_runs_its_labs_ci_parameters_at_its_own_rows_and_stops_at_its_last_lab():
+    m = manifest.parse(chained())
+    assert m.chains["loop"].rows == 50_000
+    assert m.lab("00-setup").params("loop") == {"DATA_SIZE": "50000", "MAX_ITER": 60}
+    assert m.lab("01-next").params("loop") == {"DATA_SIZE": "50000"}
+    with pytest.raises(ManifestError, match=r"labs\[\]\.parameters\.loop"):
+        m.lab("02-third").params("loop")
+
+
+@pytest.mark.parametrize(("chain", "named"), [
+    ({"through": "09-nope"}, "chains.loop.through"),
+    ({"rows": 10}, "chains.loop.rows"),
+    ({"why": ""}, "chains.loop.why"),
+])
+def test_a_bad_chain_is_named(chain, named):
+    with pytest.raises(ManifestError, match=named.replace(".", r"\.")):
+        manifest.parse(chained(**chain))
+
+
+def test_a_chain_may_not_take_a_lab_sizes_name():
+    data = chained()
+    data["chains"] = {"ci": data["chains"]["loop"]}
+    with pytest.raises(ManifestError, match="'ci' is a lab size already"):
+        manifest.parse(data)

@@ -1,0 +1,86 @@
+"""The whole loop, proven in CI: labs 00-07 at the `loop` chain's size (course.yml `chains`), where the loop retrains,
+shadows and promotes under the same gate, floors and minimums as at every size.
+
+At the ci size a 14-day holdout holds a handful of known frauds, fewer than the gate's minimum, so lab 07's loop never
+promotes there (tests/course/test_lab07_loop.py). Here labs 00-06 are caught up in a workspace of their own (without
+their demonstrations) and lab 07 runs in full, as a learner runs it; the loop's story (tests/loop_claims.py, the same
+claims the committed default-size run is held to) is checked on what that fresh run printed, and the hindsight arms'
+replay of the loop's own schedule is checked against the loop's log, payment by payment.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+from chain import COURSE, OUT, built_or_skip
+from loop_claims import CLAIMS
+
+from mlops_course import catchup, notebooks, workspace
+from mlops_course import project as course_project
+
+CHAIN = "loop"
+pytestmark = pytest.mark.xdist_group("course-loop")  # its own worker: a chain of its own, in its own workspace
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory):
+    lab = COURSE.lab(COURSE.chains[CHAIN].through)
+    built_or_skip(lab)
+    with workspace.using(tmp_path_factory.mktemp("loop-chain") / "workspace", MLOPS_CATCHUP_SIZE=CHAIN):
+        started = time.perf_counter()
+        catchup.require(*lab.requires, size=CHAIN)
+        done = catchup.run_lab(lab, size=CHAIN, output_dir=OUT / "loop-chain")
+        print(f"the {CHAIN} chain ({COURSE.chains[CHAIN].rows:,} payments) ran in {time.perf_counter() - started:.0f} s"
+              f" (lab 07: {done.seconds:.0f} s)")
+        loop = workspace.folder("loop")
+        yield {"figures": notebooks.printed_in(notebooks.read(done.output), "loop figures: "),
+               "record": json.loads((loop / "weeks.json").read_text()), "loop": loop,
+               "size": lab.params(CHAIN)["DATA_SIZE"]}
+
+
+def test_the_chain_ran_lab_07_at_its_own_size(run):
+    assert run["figures"] is not None, "lab 07 printed no loop figures"
+    assert run["figures"]["data_size"] == run["size"] == str(COURSE.chains[CHAIN].rows)
+    assert len(run["figures"]["weeks"]) == 18
+
+
+def test_the_loop_retrains_shadows_and_promotes_and_the_promoted_version_serves_the_next_week(run):
+    rows = run["record"]["weeks"]
+    assert any("ct" in r for r in rows), "the loop never retrained"
+    assert any(r.get("shadow", {}).get("counted", True) for r in rows if "shadow" in r), "nothing shadowed"
+    promoted = [(i, r["promote"]["version"]) for i, r in enumerate(rows) if "promote" in r]
+    assert promoted, "the loop never promoted a challenger"
+    assert [c["version"] for c in run["record"]["changes"][1:]] == [v for _, v in promoted]
+    for i, version in promoted:
+        if i + 1 < len(rows):
+            assert rows[i + 1]["served"]["version"] == version, rows[i + 1]["week"]
+
+
+@pytest.mark.parametrize("claim", CLAIMS)
+def test_the_loops_story_holds_on_the_fresh_run(run, claim):
+    CLAIMS[claim](run["figures"])
+
+
+def test_replaying_the_loops_own_schedule_gives_the_loops_decisions(run):
+    """arms.py's hindsight arms rest on its replay: the loop's schedule, replayed, must be the loop, payment by
+    payment (the same CT recipe, the same calibrated threshold, the same weekly recalibration)."""
+    with course_project.imported():
+        import numpy as np
+        from upi_fraud.loop import arms, valuation
+        from upi_fraud.serving import inference_log
+        from upi_kit import data
+
+        record = run["record"]
+        upi = data.load(run["size"], seed=42)
+        frozen, feature_set = valuation.frozen_record(workspace.folder("production") / "inference_log.db",
+                                                      record["go_live"])
+        schedule = arms.loop_schedule(record)
+        replayed = arms.simulate(upi, frozen, schedule, feature_set, 42).set_index("txn_id")
+        looped = inference_log.read(run["loop"] / "inference_log.db", arms.DECISIONS).set_index("txn_id")
+    assert schedule and len(replayed) == len(looped) == len(frozen)
+    looped = looped.loc[replayed.index]
+    assert np.allclose(replayed["score"], looped["score"], rtol=0, atol=1e-9)
+    assert np.allclose(replayed["threshold"], looped["threshold"], rtol=0, atol=1e-9)
+    assert (replayed["alert"] == looped["alert"].astype(bool)).all()
