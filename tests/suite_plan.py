@@ -7,7 +7,8 @@ import re
 #: Labs per course chain under xdist: each chain runs in order on one worker with its own workspace,
 #: the second chain first catching up the labs before it (catch-up runs each lab once, without nbval).
 #: Five: labs 00-04 (~3.5 min twice) run beside labs 05-07 (services, retraining, monitoring, the loop: ~6 min
-#: twice, plus catch-up); the rest of the suite fills the first chain's worker.
+#: twice, plus catch-up); the rest of the suite fills the first chain's worker. The `loop` chain (course.yml `chains`,
+#: tests/course/test_loop_chain.py) is a group of its own: labs 00-07 once, at a size where the loop promotes.
 LABS_PER_CHAIN = 5
 
 

@@ -2,8 +2,9 @@
 record, the swap under concurrent load, upi-loop from a shell and the deployment configuration.
 
 Each test works on the workspace the course chain left (caught up here if run alone), at the `ci` size. At that size
-monitoring never asks to retrain (the new scam is 4 payments), so the loop's decisions equal the frozen model's:
-tests/unit/test_lab07_story.py checks the retraining story on the committed default-size run. Anything a test
+monitoring never asks to retrain (the new scam is 4 payments), so the loop's decisions equal the frozen model's: the
+retraining story is checked on the committed default-size run (tests/unit/test_lab07_story.py) and on a fresh run of
+the `loop` chain, where the loop promotes (tests/course/test_loop_chain.py). Anything a test
 changes is a copy in a temporary folder (the swap test moves the alias in a copy of the registry).
 """
 

@@ -81,6 +81,7 @@ def test_replaying_the_loops_own_schedule_gives_the_loops_decisions(run):
         looped = inference_log.read(run["loop"] / "inference_log.db", arms.DECISIONS).set_index("txn_id")
     assert schedule and len(replayed) == len(looped) == len(frozen)
     looped = looped.loc[replayed.index]
-    assert np.allclose(replayed["score"], looped["score"], rtol=0, atol=1e-9)
-    assert np.allclose(replayed["threshold"], looped["threshold"], rtol=0, atol=1e-9)
-    assert (replayed["alert"] == looped["alert"].astype(bool)).all()
+    # the service answers (and the log keeps) scores to 6 decimals, and the weekly threshold is recalibrated on them
+    assert np.abs(replayed["score"] - looped["score"]).max() <= 6e-7
+    assert np.abs(replayed["threshold"] - looped["threshold"]).max() <= 1e-6
+    assert (replayed["alert"] == looped["alert"].astype(bool)).all()  # every decision the same

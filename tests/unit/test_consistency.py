@@ -150,3 +150,5 @@ def test_the_course_chains_fit_the_suite_time_plan():
     catch_up = {n: sum(lab.ci_seconds for lab in BUILT if lab.number // LABS_PER_CHAIN < n) for n in chains}
     longest = max(chains[n] + catch_up[n] for n in chains)
     assert longest <= 16 * 60, f"the longest course chain is planned at {longest} s: split the chains or trim the labs"
+    for name, chain in COURSE.chains.items():  # a size's own chain (tests/course/test_loop_chain.py) has a worker too
+        assert chain.seconds <= 16 * 60, f"chain {name} is planned at {chain.seconds} s: shrink its rows"

@@ -163,30 +163,54 @@ def frozen_record(frozen_log: Path, go_live: str) -> tuple[pd.DataFrame, str]:
     return inference_log.read(frozen_log, hindsight.DECISIONS, version=go_live), feature_set
 
 
-def start_oracle(upi: data.UPIData, frozen_log: Path, loop_out: Path, size: str, seed: int,
-                 go_live: str) -> Future[tuple[pd.DataFrame, str]]:
-    """The oracle arm in a background thread: it needs only the frozen record, so lab 07 starts it before the loop
-    and it trains on the second core while the loop runs (its fits release the GIL). worth() waits for it and
-    takes the frozen record it read."""
-    frozen, feature_set = frozen_record(frozen_log, go_live)
+class Hindsight:
+    """The two hindsight arms, trained in one background thread beside the lab (their fits release the GIL): the
+    oracle from the start, since it needs only the frozen record, so it trains while the loop runs; then, once the
+    loop has run (`after_loop`), the loop without quarantine, which replays the loop's schedule."""
 
-    def train() -> tuple[pd.DataFrame, str]:
-        hindsight.oracle(upi, frozen, (size, seed, feature_set), loop_out / "arms")
-        return frozen, feature_set
+    def __init__(self, upi: data.UPIData, frozen_log: Path, loop_out: Path, size: str, seed: int, go_live: str):
+        self.upi, self.loop_out = upi, loop_out
+        self.frozen, feature_set = frozen_record(frozen_log, go_live)
+        self.run = (size, seed, feature_set)
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="hindsight")
+        self._oracle = self._thread.submit(hindsight.oracle, upi, self.frozen, self.run, loop_out / "arms")
+        self._arms: Future[dict[str, pd.DataFrame]] | None = None
 
-    return ThreadPoolExecutor(max_workers=1, thread_name_prefix="oracle").submit(train)
+    def after_loop(self) -> Future[dict[str, pd.DataFrame]]:
+        """Queue the arms that need the loop's record (weeks.json), behind the oracle."""
+        record = json.loads((self.loop_out / "weeks.json").read_text())
+        self._arms = self._thread.submit(hindsight.arms, self.upi, self.frozen, record, self.run,
+                                         self.loop_out / "arms")
+        return self._arms
+
+    def arms(self) -> dict[str, pd.DataFrame]:
+        """Both arms' decisions, once trained (an error in the thread is raised here)."""
+        pending = self._arms or self.after_loop()
+        self._oracle.result()
+        arms = pending.result()
+        self._thread.shutdown()
+        return arms
+
+
+def start_hindsight(upi: data.UPIData, frozen_log: Path, loop_out: Path, size: str, seed: int,
+                    go_live: str) -> Hindsight:
+    """The hindsight arms in a background thread: lab 07 starts it before the loop and calls `after_loop` once the
+    loop has run; worth() waits for it."""
+    return Hindsight(upi, frozen_log, loop_out, size, seed, go_live)
 
 
 def worth(upi: data.UPIData, frozen_log: Path, loop_out: Path, size: str, seed: int,
-          oracle: Future[tuple[pd.DataFrame, str]] | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
-    """The four arms over the production months (frozen and loop from their logs, the hindsight arms from
-    arms.py's cache under loop_out/arms, after the oracle started beside the loop if one was), compared; writes
+          background: Hindsight | None = None) -> tuple[dict[str, Any], pd.DataFrame]:
+    """The four arms over the production months (frozen and loop from their logs, the hindsight arms from the
+    background thread if lab 07 started one, else from arms.py's cache under loop_out/arms), compared; writes
     loop_out/worth.json and weekly_gain.csv."""
     record = json.loads((loop_out / "weeks.json").read_text())
-    # The oracle's thread read the frozen record (an error in the thread is raised here); else read it now.
-    frozen, feature_set = oracle.result() if oracle is not None else frozen_record(frozen_log, record["go_live"])
+    if background is not None:
+        frozen, extra = background.frozen, background.arms()
+    else:
+        frozen, feature_set = frozen_record(frozen_log, record["go_live"])
+        extra = hindsight.arms(upi, frozen, record, (size, seed, feature_set), loop_out / "arms")
     looped = inference_log.read(loop_out / "inference_log.db", hindsight.DECISIONS)
-    extra = hindsight.arms(upi, frozen, record, (size, seed, feature_set), loop_out / "arms")
     figures, weekly = compare(upi, {"frozen": frozen, "loop": looped, **extra})
     weekly.to_csv(loop_out / "weekly_gain.csv")
     (loop_out / "worth.json").write_text(json.dumps(figures, indent=1, default=str) + "\n")
