@@ -22,6 +22,7 @@ from suite_plan import course_group
 
 from mlops_course.workspace import TELEMETRY_OFF, using
 
+pytest.register_assert_rewrite("loop_claims")  # the loop's story claims, shared by a unit and a course test
 ROOT = Path(__file__).resolve().parents[1]
 GUARD_DIR = ROOT / "tools" / "offline_guard"
 _STATUS_KEY = pytest.StashKey[set]()
