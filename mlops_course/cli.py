@@ -1,4 +1,4 @@
-"""Command line: python -m mlops_course {lab,build-labs,run,record,status,reset,export}."""
+"""Command line: python -m mlops_course {lab,build-labs,run,record,study,status,reset,export}."""
 
 from __future__ import annotations
 
@@ -87,6 +87,19 @@ def _cmd_record(args: argparse.Namespace) -> int:
                     print(f"ran {lab.id} as a prerequisite ({res.seconds:.1f} s)")
     for line in build():
         print(line)
+    return 0
+
+
+def _cmd_study(args: argparse.Namespace) -> int:
+    """Maintainers: the seed study (lab 07's figures on other seeds), recorded with a stamp of its inputs."""
+    from . import study
+
+    if args.check:
+        current = study.stamp()
+        recorded = study.load().get("stamp") if study.record_path().is_file() else None
+        print(f"the seed study is {'current' if recorded == current else 'stale: run ' + study.COMMAND}")
+        return 0 if recorded == current else 1
+    study.run()
     return 0
 
 
@@ -195,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--workspace", help="reuse this workspace (prerequisites already complete there are not re-run); "
                    "default: a fresh temporary one")
     p.set_defaults(func=_cmd_record)
+    p = sub.add_parser("study", help="maintainers: run lab 07 on seeds 1-3 and record its figures (about an hour)")
+    p.add_argument("--check", action="store_true", help="only say whether the recorded study is current")
+    p.set_defaults(func=_cmd_study)
     p = sub.add_parser("check", help="instructors: run a learner's notebook, or a folder of them (a class report)")
     p.add_argument("notebook", help="path to the learner's .ipynb (its file name says which lab it is), or a folder "
                    "with one .ipynb or one folder per learner")

@@ -89,7 +89,7 @@ def model_tests(version: str, p: Plan, config: CTConfig, champion: str | None = 
     """The project's model tests (tests/test_model.py) on this version and this holdout, with the labels as of;
     with a champion, its recall per fraud type on the same holdout is a floor the challenger may stay at."""
     env = {**os.environ, "MODEL_URI": f"models:/{config.model_name}/{version}", "DATA_SIZE": config.data_size,
-           "EVAL_FROM": str(p.holdout_start.date()),
+           "SEED": str(config.seed), "EVAL_FROM": str(p.holdout_start.date()),
            "EVAL_TO": str(p.holdout["event_timestamp"].max().tz_convert(story.TIMEZONE).date()),
            "LABELS_AS_OF": p.as_of.isoformat(), "MLFLOW_TRACKING_URI": mlflow.get_tracking_uri(),
            **({"CHAMPION_URI": f"models:/{config.model_name}/{champion}"} if champion else {})}

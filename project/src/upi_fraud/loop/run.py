@@ -157,7 +157,7 @@ def shadow_week(ctx: Context, version: str, start: pd.Timestamp, end: pd.Timesta
 
 def retrain(ctx: Context, as_of: pd.Timestamp, why: str) -> dict[str, Any]:
     """Lab 05's continuous training as of `as_of`; a challenger that passes the gate gets the alias 'challenger'."""
-    config = ct.CTConfig(data_size=ctx.size, alias=CHALLENGER, model_name=registry.MODEL_NAME)
+    config = ct.CTConfig(data_size=ctx.size, seed=ctx.upi.seed, alias=CHALLENGER, model_name=registry.MODEL_NAME)
     made = ct.run(config, as_of, why)
     return {"as_of": as_of.isoformat(), "version": made.version, "gate_passed": made.promoted, "why": made.why,
             "quarantined": made.quarantined, "tests": made.tests,
