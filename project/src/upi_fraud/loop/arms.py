@@ -78,6 +78,8 @@ def simulate(upi: data.UPIData, frozen: pd.DataFrame, schedule: Sequence[Retrain
     out = frozen[DECISIONS].set_index("txn_id")
     ends = [r.live_from for r in schedule[1:]] + [out["event_timestamp"].max() + pd.Timedelta(seconds=1)]
     for retrain, end in zip(schedule, ends[-len(schedule):] if schedule else [], strict=True):
+        if retrain.live_from >= end:  # promoted at the year's end: it decides no payment, so it is not trained
+            continue
         p = ct_plan.plan(upi.transactions, retrain.as_of, quarantine=quarantine, every_label=every_label)
         model = ct_run.fit(X, p, seed)
         cut = threshold.calibrate(model.predict_proba(X.loc[p.holdout.index])[:, 1], story.ALERT_TARGET_SHARE)
