@@ -251,6 +251,9 @@ RIGHT_WORKFLOWS = {
     "make-flags": workflow_variant(("- run: make ci", "- name: lint, tests, gates\n        run: |\n"
                                     "          make -j2 ci DATA_SIZE=ci\n          echo done")),
     "pull-request-branches": workflow_variant(("  pull_request:\n", "  pull_request:\n    branches: [main]\n")),
+    "python-m-pip": workflow_variant(("- run: pip install -r requirements.txt", "- run: |\n          python -m pip "
+                                      "install --upgrade pip\n          python -m pip install -r requirements.txt")),
+    "editable-install": workflow_variant(("- run: pip install -r requirements.txt", "- run: pip install -e .")),
     "if-names-pull-requests": workflow_variant(("    runs-on: ubuntu-latest\n", "    if: github.event_name == "
                                                 "'pull_request' || github.event_name == 'push'\n    runs-on: ubuntu-latest\n")),
 }
@@ -274,4 +277,13 @@ WRONG_WORKFLOWS = {
     "run-and-uses": workflow_variant(("      - run: pip install -r requirements.txt\n      - run: make ci\n",
                                       "        run: make ci\n")),
     "tabs": RIGHT_WORKFLOW.replace("    runs-on", "\t runs-on"),
+    "no-install": workflow_variant(("      - run: pip install -r requirements.txt\n", "")),
+    "install-after-ci": workflow_variant(("      - run: pip install -r requirements.txt\n      - run: make ci\n",
+                                          "      - run: make ci\n      - run: pip install -r requirements.txt\n")),
+    "install-before-python": workflow_variant(("      - run: pip install -r requirements.txt\n", ""),
+                                              ("      - uses: actions/setup-python@v5\n",
+                                               "      - run: pip install -r requirements.txt\n"
+                                               "      - uses: actions/setup-python@v5\n")),
+    "install-no-r": workflow_variant(("pip install -r requirements.txt", "pip install requirements.txt")),
+    "install-a-tool-only": workflow_variant(("pip install -r requirements.txt", "pip install --upgrade pip")),
 }

@@ -185,4 +185,32 @@ def pull_request_job(path: Path) -> str:
     problem = _python_mistake(steps[uses.index("actions/setup-python")], doc["jobs"][name])
     if problem:
         raise Wrong(f"{problem}.")
+    problem = _install_mistake(steps, uses.index("actions/setup-python"), at)
+    if problem:
+        raise Wrong(f"{problem}.")
     return name
+
+
+#: How a run command installs the project's dependencies: pip (or uv pip) with the pinned requirements file or the
+#: project itself.
+_INSTALL = re.compile(r"\bpip3?\s+install\b[^\n;&|]*(\s-r\s*\S*requirements[\w.-]*\.txt|\s--requirement[= ]\S*requirements"
+                      r"[\w.-]*\.txt|\s-e\s+\.|\s\.(\[[\w,-]+\])?(\s|$))")
+
+
+def _install_mistake(steps: list[dict], setup_at: int, ci_at: int) -> str | None:
+    """What is wrong with installing the dependencies between setup-python and make ci (None: nothing)."""
+    runs = [(i, str(step.get("run", ""))) for i, step in enumerate(steps)]
+    if any(setup_at < i < ci_at and _INSTALL.search(run) for i, run in runs):
+        return None
+    if any(i > ci_at and _INSTALL.search(run) for i, run in runs):
+        return ("the install comes after make ci, and steps run in order: make ci would run on a Python with "
+                "nothing installed; install before it")
+    if any(i < setup_at and _INSTALL.search(run) for i, run in runs):
+        return ("the install comes before actions/setup-python, so it installs into the runner's own Python, not "
+                "the one make ci uses; install after setup-python")
+    bare = re.search(r"\bpip3?\s+install\s+requirements[\w.-]*\.txt", "\n".join(run for _, run in runs))
+    if bare:
+        return ("`pip install requirements.txt` looks for a package named requirements.txt: install from the file "
+                "with `pip install -r requirements.txt`")
+    return ("nothing installs the project's dependencies before make ci: setup-python gives a bare Python, without "
+            "mlflow, pytest or ruff; add a step `run: pip install -r requirements.txt` before make ci")

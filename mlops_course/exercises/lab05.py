@@ -355,13 +355,14 @@ def label_cut(known_as_of: Any) -> str:
     hint=(
         "A workflow is YAML that GitHub reads from .github/workflows/: which events start it, and the jobs to "
         "run, each on a fresh virtual machine (`runs-on`) that holds nothing until a step puts it there. The "
-        "pull-request job gets the code, installs the course's Python and runs the one command the project "
-        "uses for every check.",
+        "pull-request job gets the code, sets up the course's Python, installs the project's pinned requirements "
+        "into it and runs the one command the project uses for every check.",
         "Steps run in order; a step either `uses` an action (actions/checkout, then actions/setup-python "
         "with a `with` block) or has a `run` command. The event that starts a workflow for a pull request is "
         "named pull_request.",
         "The traps: YAML reads 3.10 unquoted as the number 3.1, so quote versions (\"3.11\"); the command is "
-        "`make ci`, not `make test`; and a job whose `if` tests for a push is skipped on pull requests.",
+        "`make ci`, not `make test`; `pip install -r requirements.txt` (with -r) comes after setup-python and "
+        "before make ci; and a job whose `if` tests for a push is skipped on pull requests.",
     ),
 )
 def workflow(path: Any) -> str:

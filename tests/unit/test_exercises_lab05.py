@@ -372,6 +372,11 @@ WORKFLOW_MISTAKES = [
     ("skipped-on-pr", "job 'test' runs make ci, but its `if` skips it on pull requests"),
     ("run-and-uses", "a step either uses an action (uses) or runs a command (run), not both"),
     ("tabs", "the file is not valid YAML: found character '\\t' that cannot start any token (line 8)"),
+    ("no-install", "nothing installs the project's dependencies before make ci: setup-python gives a bare Python"),
+    ("install-after-ci", "the install comes after make ci, and steps run in order"),
+    ("install-before-python", "the install comes before actions/setup-python, so it installs into the runner's own"),
+    ("install-no-r", "`pip install requirements.txt` looks for a package named requirements.txt"),
+    ("install-a-tool-only", "nothing installs the project's dependencies before make ci"),
 ]
 
 
