@@ -28,6 +28,7 @@ def git_status() -> list[str]:
     ("bench_labs.py", ["--size", "ci", "00-setup"], "00-setup"),
     ("bench_import.py", ["3"], "import mlops_course"),
     ("bench_class_report.py", ["--learners", "2"], "all correct: 2/2"),
+    ("bench_new_scam.py", ["--size", "ci", "--weeks", "1"], "scam cases: the next week"),
 ])
 def test_a_bench_prints_its_figures_and_leaves_the_checkout_untouched(bench, args, says):
     before = git_status()
