@@ -99,8 +99,9 @@ def _targets(args: list[str]) -> list[str]:
     return targets
 
 
-def make_targets(command: str) -> list[list[str]]:
-    """The targets of each `make` a run command calls (options and VAR=value dropped)."""
+def _commands(command: str) -> list[list[str]]:
+    """The words of each simple command of a run step (split at ;, &&, ||, | and new lines; VAR=value prefixes
+    dropped), so `echo make ci` is an echo, not a make."""
     found = []
     for part in re.split(r"&&|\|\||[;|\n]", command):
         try:
@@ -109,9 +110,14 @@ def make_targets(command: str) -> list[list[str]]:
             words = part.split()
         while words and re.fullmatch(r"\w+=\S*", words[0]):
             words = words[1:]
-        if words and Path(words[0]).name == "make":
-            found.append(_targets(words[1:]))
+        if words:
+            found.append(words)
     return found
+
+
+def make_targets(command: str) -> list[list[str]]:
+    """The targets of each `make` a run command calls (options and VAR=value dropped)."""
+    return [_targets(words[1:]) for words in _commands(command) if Path(words[0]).name == "make"]
 
 
 def _skips_pull_requests(job: dict) -> bool:
@@ -191,24 +197,57 @@ def pull_request_job(path: Path) -> str:
     return name
 
 
-#: How a run command installs the project's dependencies: pip (or uv pip) with the pinned requirements file or the
-#: project itself.
-_INSTALL = re.compile(r"\bpip3?\s+install\b[^\n;&|]*(\s-r\s*\S*requirements[\w.-]*\.txt|\s--requirement[= ]\S*requirements"
-                      r"[\w.-]*\.txt|\s-e\s+\.|\s\.(\[[\w,-]+\])?(\s|$))")
+#: A pinned requirements file, in the project or a folder of it (requirements.txt, requirements-lock.txt, ...).
+_REQUIREMENTS = re.compile(r"(\S*/)?requirements[\w.-]*\.txt")
+
+
+def _pip_install_args(words: list[str]) -> list[str] | None:
+    """The arguments of a `pip install` (pip, pip3, python -m pip, uv pip); None for any other command."""
+    name = Path(words[0]).name
+    if name in ("pip", "pip3"):
+        rest = words[1:]
+    elif re.fullmatch(r"python(3(\.\d+)?)?", name) and words[1:3] == ["-m", "pip"]:
+        rest = words[3:]
+    elif name == "uv" and words[1:2] == ["pip"]:
+        rest = words[2:]
+    else:
+        return None
+    return rest[1:] if rest[:1] == ["install"] else None
+
+
+def _installs_project(args: list[str]) -> bool:
+    """Whether pip's arguments install the project's dependencies: -r a requirements file, or the project (.)."""
+    for word, value in zip(args, [*args[1:], ""], strict=True):
+        if word in ("-r", "--requirement") and _REQUIREMENTS.fullmatch(value):
+            return True  # -r requirements.txt
+        if word.startswith(("-r", "--requirement=")) and _REQUIREMENTS.fullmatch(
+                word.removeprefix("--requirement=").removeprefix("-r")):
+            return True  # -rrequirements.txt, --requirement=requirements.txt
+        if re.fullmatch(r"\.(\[[\w,-]+\])?", word):
+            return True  # the project itself: ., .[dev], -e .
+    return False
 
 
 def _install_mistake(steps: list[dict], setup_at: int, ci_at: int) -> str | None:
     """What is wrong with installing the dependencies between setup-python and make ci (None: nothing)."""
-    runs = [(i, str(step.get("run", ""))) for i, step in enumerate(steps)]
-    if any(setup_at < i < ci_at and _INSTALL.search(run) for i, run in runs):
+    installs, bare = [], False
+    for i, step in enumerate(steps):
+        for words in _commands(str(step.get("run", ""))):
+            args = _pip_install_args(words)
+            if args is None:
+                continue
+            if _installs_project(args):
+                installs.append(i)
+            elif any(_REQUIREMENTS.fullmatch(arg) for arg in args):
+                bare = True
+    if any(setup_at < i < ci_at for i in installs):
         return None
-    if any(i > ci_at and _INSTALL.search(run) for i, run in runs):
+    if any(i > ci_at for i in installs):
         return ("the install comes after make ci, and steps run in order: make ci would run on a Python with "
                 "nothing installed; install before it")
-    if any(i < setup_at and _INSTALL.search(run) for i, run in runs):
+    if any(i < setup_at for i in installs):
         return ("the install comes before actions/setup-python, so it installs into the runner's own Python, not "
                 "the one make ci uses; install after setup-python")
-    bare = re.search(r"\bpip3?\s+install\s+requirements[\w.-]*\.txt", "\n".join(run for _, run in runs))
     if bare:
         return ("`pip install requirements.txt` looks for a package named requirements.txt: install from the file "
                 "with `pip install -r requirements.txt`")

@@ -410,6 +410,12 @@ def test_make_as_an_argument_is_not_a_make_command():
     assert _lab05_workflow.make_targets("echo make ci") == []
 
 
+def test_an_echoed_install_installs_nothing(tmp_path):
+    text = cases.workflow_variant(("- run: pip install -r requirements.txt", "- run: echo pip install -r requirements.txt"))
+    with pytest.raises(ExerciseIncorrect, match=re.escape("nothing installs the project's dependencies before make ci")):
+        lab05.workflow.check(_written(tmp_path, text))
+
+
 def test_a_missing_workflow_file_is_explained(tmp_path):
     with pytest.raises(ExerciseIncorrect, match="there is no file at"):
         lab05.workflow.check(tmp_path / "project" / ".github" / "workflows" / "ci.yml")
