@@ -15,6 +15,7 @@ import shutil
 import tempfile
 import time
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 from mlops_course import catchup, launchers, project, workspace
@@ -33,20 +34,21 @@ def main() -> None:
 
 def _time(size: str) -> None:
     import mlflow
-    from upi_fraud import dates, layout
+    from upi_fraud import dates, layout, registry
     from upi_fraud.loop import run as loop
     from upi_fraud.loop import valuation
-    from upi_kit import data
+    from upi_fraud.loop.state import GO_LIVE_ALIAS
+    from upi_kit import data, story
 
     mlflow.set_tracking_uri(workspace.mlflow_tracking_uri())
     upi = data.load(size, seed=42)
-    weeks = dates.mondays("2025-09-01", "2026-01-01")
+    weeks = dates.mondays(story.GO_LIVE, story.LAST_DAY + timedelta(days=1))  # lab 07's production months
     frozen_log, out = workspace.folder("production") / "inference_log.db", workspace.folder("loop")
     env = {"FEATURE_REPO": str(layout.feature_repo()), "INFERENCE_LOG": str(out / "inference_log.db"),
            "MODEL_POLL_SECONDS": "1", "PYTHONWARNINGS": "ignore"}
     service = launchers.bentoml_service("upi_fraud.serving.service:FraudService", cwd=layout.PROJECT,
                                         name="bench-loop-service", env=env).start()
-    go_live = str(mlflow.MlflowClient().get_model_version_by_alias("upi-fraud-detector", "go_live").version)
+    go_live = str(mlflow.MlflowClient().get_model_version_by_alias(registry.MODEL_NAME, GO_LIVE_ALIAS).version)
     seconds: dict[str, float] = {}
     try:
         with warnings.catch_warnings(), tempfile.TemporaryDirectory(prefix="bench-loop-") as tmp:

@@ -27,7 +27,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--size", default="default", choices=["ci", "default"])
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--weeks", type=int, default=7, help="Mondays to train on, from the scam's first week")
+    parser.add_argument("--weeks", type=int, default=7, help="Mondays to train on, from the one after the scam's first payment")
     parser.add_argument("--min-samples-leaf", type=int, default=20, help="the trees' smallest leaf (sklearn: 20)")
     parser.add_argument("--feature-set", default="v2")
     args = parser.parse_args()
@@ -62,7 +62,7 @@ def _run(args: argparse.Namespace) -> None:
 
     modeling.make_model = with_leaf
     try:
-        start = pd.Timestamp(day_start(monday(first.tz_convert(story.TIMEZONE).date()))) + pd.Timedelta(days=7)
+        start = day_start(monday(first.tz_convert(story.TIMEZONE).date())) + pd.Timedelta(days=7)
         for week in range(args.weeks):
             as_of = start + pd.Timedelta(days=7 * week)
             t = time.perf_counter()
