@@ -99,10 +99,21 @@ def exercise_ids(lab: Lab) -> list[str]:
 
 
 def check_names(lab: Lab) -> dict[str, str]:
-    """Exercise objects of the lab's `ex` module -> their ids, read from `@exercise("X.Y", ...)` in its source."""
-    source = Path(__file__).with_name("exercises") / f"lab{lab.number:02d}.py"
+    """Exercise objects of the lab's `ex` module -> their ids, read from `@exercise("X.Y", ...)` in its source, and
+    in the source of a helper module it imports an exercise from (`from ._lab04_service_check import service`)."""
+    folder = Path(__file__).with_name("exercises")
+    body = ast.parse((folder / f"lab{lab.number:02d}.py").read_text()).body
+    names = _decorated(body)
+    for node in body:
+        if isinstance(node, ast.ImportFrom) and node.level == 1 and (node.module or "").startswith("_lab"):
+            found = _decorated(ast.parse((folder / f"{node.module}.py").read_text()).body)
+            names.update({alias.asname or alias.name: found[alias.name] for alias in node.names if alias.name in found})
+    return names
+
+
+def _decorated(body: list[ast.stmt]) -> dict[str, str]:
     names = {}
-    for node in ast.parse(source.read_text()).body:
+    for node in body:
         for deco in getattr(node, "decorator_list", []):
             if isinstance(deco, ast.Call) and getattr(deco.func, "id", "") == "exercise" and deco.args:
                 names[node.name] = deco.args[0].value

@@ -1,4 +1,4 @@
-"""Crafted payments for lab 04's request-schema check (4.1): what the switch may send, and what must be refused."""
+"""Crafted payments for lab 04's request-schema check (4.2): what the switch may send, and what must be refused."""
 
 from __future__ import annotations
 

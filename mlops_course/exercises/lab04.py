@@ -1,9 +1,11 @@
-"""Checks for lab 04 (serving the model with BentoML).
+"""Checks for lab 04 (serving the model with BentoML), in the order a learner meets them.
 
-4.1 to 4.3 are pieces of the project the service runs: the request schema, the alert threshold and the
+4.1 to 4.3 are pieces of the project the service runs: the alert threshold, the request schema and the
 write-back of fresh features. Each check runs the learner's code on crafted inputs where the usual mistakes
-give another answer (a bool amount, a null OS, ties at the threshold, the event exactly one window old, a twin
-at the same second) and names the mistake. 4.4 and 4.5 read what the running service answered.
+give another answer (ties at the threshold, a bool amount, a null OS, the event exactly one window old, a twin
+at the same second) and names the mistake. 4.4 is the BentoML service itself: its declaration, and its endpoints
+run on crafted payments with a recorder in place of the runtime (_lab04_service.py). 4.5 and 4.6 read what the
+running service answered.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from upi_kit import story
 
 from ..checks import Wrong, call_learner, exercise, require_type
 from ._lab04_cases import MUST_ACCEPT, MUST_REFUSE, VALID_PAYMENT
+from ._lab04_service_check import SCORE_KEYS
+from ._lab04_service_check import service as service  # 4.4, the BentoML service: ex.service.check(...)
 
 
 def _validate(model: Any, changes: dict) -> Any:
@@ -38,7 +42,7 @@ def _validate(model: Any, changes: dict) -> Any:
 
 
 @exercise(
-    "4.1",
+    "4.2",
     "the request schema",
     hint=(
         "The schema is a contract: it lists every field the payment switch may send, its type, its range and "
@@ -46,8 +50,8 @@ def _validate(model: Any, changes: dict) -> Any:
         "sloppy client could slip through (a bool or a text amount, an unknown category, a time without a "
         "zone), and lenient where real traffic is odd but must be answered: a null OS, a huge amount.",
         "In pydantic: `ConfigDict(extra=\"forbid\")` for unknown fields, `Literal[...]` (or an Enum) for "
-        "categories, `Annotated[float, Field(strict=True, gt=0, le=...)]` for the amount, `AwareDatetime` "
-        "for the time (a `@field_validator` for its range), `StringConstraints(pattern=...)` for ids and "
+        "categories, `Annotated[float, Field(strict=True, gt=0, le=...)]` for the amount, `contract.IsoTime` "
+        "for the time (an aware datetime, its rule stated in the document; a `@field_validator` for its range), `StringConstraints(pattern=...)` for ids and "
         "versions, `X | None` for a field that may be null.",
         "The traps: `bool` is a subclass of `int` in Python, so without strict=True a JSON true becomes ₹1; "
         "and the two incident weeks (device_os null, amounts in paise up to ₹66 lakh) must still be scored: "
@@ -80,11 +84,30 @@ def request_schema(payment_model: Any) -> str:
             names = ", ".join(f"'{n}'" for n in dict.fromkeys(named)) or "no field"
             raise Wrong(f"it refused {what} but the error names {names}, not '{field}': the 400 must say which "
                         "field is wrong (check a field in its own type or field_validator, not a model_validator).")
+    _documented_time(payment_model)
     return (f"{len(MUST_ACCEPT)} crafted payments accepted (the null-OS and paise weeks included) and "
-            f"{len(MUST_REFUSE)} refused, each error naming its field.")
+            f"{len(MUST_REFUSE)} refused, each error naming its field; the time's rule is in the document.")
 
 
-# ---------------------------------------------------------------- 4.2
+def _documented_time(payment_model: Any) -> None:
+    """The schema's document states the time's rule as a pattern: what the service's OpenAPI page tells clients."""
+    import re
+
+    node = payment_model.model_json_schema().get("properties", {}).get("event_timestamp", {})
+    pattern = node.get("pattern")
+    if not pattern:
+        raise Wrong("the document says only 'date-time' for event_timestamp, which allows any year and no zone "
+                    "rule: type it with contract.IsoTime, so the OpenAPI page states what the service accepts "
+                    "(schemathesis then writes valid times instead of being refused).")
+    times = [c.get("event_timestamp", VALID_PAYMENT["event_timestamp"]) for _, c, _ in MUST_ACCEPT]
+    wrong = [t for t in times if not re.search(pattern, t)] + [
+        t for t in ("1999-01-01T10:15:00+05:30", "2025-09-01T10:15:00") if re.search(pattern, t)]
+    if wrong:
+        raise Wrong(f"the document's pattern for event_timestamp is wrong on {wrong[0]}: it should state exactly "
+                    "what the schema accepts; contract.IsoTime does.")
+
+
+# ---------------------------------------------------------------- 4.1
 
 def _threshold_cases() -> list[tuple[str, Any, float]]:
     rng = np.random.default_rng(4)
@@ -151,7 +174,7 @@ def _judge(t: float, scores: np.ndarray, budget: float, what: str) -> None:
 
 
 @exercise(
-    "4.2",
+    "4.1",
     "calibrate the alert threshold",
     hint=(
         "The review team's daily budget is a rate: at most budget_share of the payments may alert. The service "
@@ -277,18 +300,18 @@ def window_merge(add_event: Any) -> str:
             "the store's lists stay bounded and in time order.")
 
 
-# ---------------------------------------------------------------- 4.4 and 4.5
+# ---------------------------------------------------------------- 4.5 and 4.6
 
-SCORE_KEYS = ("txn_id", "score", "alert", "decision", "threshold", "model_version", "feature_set", "reasons", "features")
 
 
 @exercise(
-    "4.4",
+    "4.5",
     "call the service",
     hint=(
         "The service is a web API: POST the payment to /score as JSON, wrapped as the endpoint's input "
         "({\"payment\": {...}}), and keep what it answers, parsed from JSON into a dict.",
-        "`requests.post(url, json=body, timeout=...)` sends the body; the response's `.json()` is the dict.",
+        "`requests.post(url, json=body, timeout=...)` sends the body; the response's `.json()` is the dict. The "
+        "body is {\"payment\": first_payment, \"dry_run\": True}: a try must not write (the answer says logged: false).",
     ),
 )
 def call_service(answer: Any, champion_version: Any) -> str:
@@ -302,6 +325,9 @@ def call_service(answer: Any, champion_version: Any) -> str:
     missing = [k for k in SCORE_KEYS if k not in answer]
     if missing:
         raise Wrong(f"the answer has no {', '.join(missing)}: is it the service's answer to POST /score?")
+    if answer.get("logged") is not False:
+        raise Wrong("the service logged this try (logged is not false): add \"dry_run\": true to the body, beside "
+                    "\"payment\", so a try neither moves the online store nor adds a row to the log.")
     if str(answer["model_version"]) != str(champion_version):
         raise Wrong(f"it was scored by version {answer['model_version']}, but the champion is version "
                     f"{champion_version}: the service loads the champion when it starts; restart it.")
@@ -331,7 +357,7 @@ def _payment_schema(spec: Any) -> dict:
 
 
 @exercise(
-    "4.5",
+    "4.6",
     "read the API's contract",
     hint=(
         "The OpenAPI document describes every endpoint: under paths, /score's post says what its request body "

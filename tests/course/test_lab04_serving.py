@@ -25,7 +25,7 @@ from mlops_course import project as course_project
 from mlops_course import sandbox, services
 
 DOCUMENTED = {"txn_id", "score", "alert", "decision", "threshold", "model_version", "feature_set", "reasons", "features",
-              "features_fresh"}
+              "features_fresh", "logged"}
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +76,7 @@ def test_lab04_a_valid_payment_answers_200_with_the_documented_fields(project, l
     assert r.status_code == 200, r.text
     answer = r.json()
     assert set(answer) == DOCUMENTED
+    assert answer["logged"] is False and not _logged(live, [answer["txn_id"]])  # a dry run says so and writes nothing
     assert answer["alert"] == (answer["score"] >= answer["threshold"])
     assert answer["decision"] == ("review" if answer["alert"] else "allow")
     assert 0 <= answer["score"] <= 1 and len(answer["reasons"]) <= 3
@@ -171,6 +172,7 @@ def test_lab04_served_features_equal_the_point_in_time_pipeline_after_writes(pro
         else:
             assert np.allclose(served[name].astype(float), want.astype(float), rtol=1e-9, equal_nan=True), name
     assert len(_logged(live, [a["txn_id"] for a in answers])) == len(answers)
+    assert all(a["logged"] is True for a in answers)
 
 
 def test_lab04_concurrent_requests_all_land_in_the_log_exactly_once(project, live):
@@ -258,6 +260,20 @@ def test_lab04_schemathesis_finds_no_server_error(live, tmp_path):
     suites = ET.parse(report).getroot()
     assert sum(1 for _ in suites.iter("testcase")) == 2, run.stdout[-2000:]
     assert run.returncode == 0, run.stdout[-2000:]
+
+
+def test_lab04_the_fuzzers_valid_batches_reach_the_scoring_path(live, tmp_path):
+    """The OpenAPI document states what the schema enforces (contract.IsoTime's pattern among it), so every batch
+    schemathesis generates as valid is accepted: positive_data_acceptance fails on a refused one. (/score's body
+    is not marked required in BentoML's document, so a "valid" empty body is refused there; /score_batch carries
+    the same Payment schema.)"""
+    st = str(Path(sys.executable).with_name("st"))
+    run = subprocess.run(
+        [st, "run", f"{live['url']}/docs.json", "--include-path-regex", "^/score_batch$", "--mode", "positive",
+         "--checks", "not_a_server_error,positive_data_acceptance", "--max-examples", "40", "--workers", "1",
+         "--seed", "7", "--no-color"], capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert run.returncode == 0 and "mostly rejected" not in run.stdout, run.stdout[-3000:]
+    assert " generated, " in run.stdout and " passed" in run.stdout, run.stdout[-3000:]
 
 
 def test_lab04_after_stop_no_process_of_the_service_is_left_and_the_port_is_free(live):

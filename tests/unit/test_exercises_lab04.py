@@ -1,8 +1,9 @@
 """Lab 04's checks accept the right answers in their usual variants and name each typical mistake.
 
-4.1 to 4.3 are files of the learner's project (upi_fraud.serving's request_schema.py, threshold.py, windows.py):
+4.1 to 4.3 are files of the learner's project (upi_fraud.serving's threshold.py, request_schema.py, windows.py):
 their tests give the checks the reference module, or a wrong variant of it, the reference file with one
-substitution loaded as a module of its own. 4.4 and 4.5 read what the service answered: their tests build those
+substitution loaded as a module of its own. 4.5 and 4.6 read what the service answered (4.4, the service,
+has its own file: test_exercises_lab04_service.py): their tests build those
 answers by hand. No server, no network.
 """
 
@@ -12,6 +13,7 @@ import inspect
 import re
 from datetime import datetime
 from enum import Enum, StrEnum
+from typing import Annotated
 
 import numpy as np
 import pytest
@@ -24,8 +26,8 @@ from mlops_course.exercises import lab04
 
 SCHEMA = "src/upi_fraud/serving/request_schema.py"
 #: exercise id -> (the reference file, what its check is given, the exercise)
-SOLUTIONS = {"4.1": (SCHEMA, request_schema.Payment, lab04.request_schema),
-             "4.2": ("src/upi_fraud/serving/threshold.py", threshold.calibrate, lab04.threshold),
+SOLUTIONS = {"4.1": ("src/upi_fraud/serving/threshold.py", threshold.calibrate, lab04.threshold),
+             "4.2": (SCHEMA, request_schema.Payment, lab04.request_schema),
              "4.3": ("src/upi_fraud/serving/windows.py", windows.add_event, lab04.window_merge)}
 
 
@@ -52,7 +54,7 @@ def test_the_short_exercises_have_hints_in_steps():
     assert len(lab04.call_service.hints) >= 2 and len(lab04.openapi.hints) >= 2
 
 
-# ---------------------------------------------------------------- 4.1
+# ---------------------------------------------------------------- 4.2
 
 
 class Channel(StrEnum):
@@ -68,7 +70,7 @@ class EnumPayment(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     txn_id: constr(strict=True, min_length=1, max_length=64)
-    event_timestamp: datetime
+    event_timestamp: Annotated[datetime, Field(json_schema_extra={"pattern": r"^20[1-9][0-9]-.*(Z|[+-]\d\d:\d\d)$"})]
     customer_id: constr(strict=True, min_length=1)
     payee_id: constr(strict=True, min_length=1)
     device_id: constr(strict=True, min_length=1)
@@ -103,7 +105,7 @@ def test_a_schema_with_enums_constr_and_a_validator_passes(capsys):
 
 
 TIME_CHECK = ('@field_validator("event_timestamp")\n    @classmethod\n'
-              "    def plausible_time(cls, value: AwareDatetime) -> AwareDatetime:\n"
+              "    def plausible_time(cls, value: datetime) -> datetime:\n"
               "        if not EARLIEST <= value < LATEST:")
 WHOLE_PAYMENT_CHECK = ('@model_validator(mode="after")\n    def plausible_time(self):\n'
                        "        if not EARLIEST <= self.event_timestamp < LATEST:")
@@ -119,16 +121,23 @@ WHOLE_PAYMENT_CHECK = ('@model_validator(mode="after")\n    def plausible_time(s
         ([("le=MAX_AMOUNT_INR, ", "")], "accepted amount_inr = 20000000.0: no UPI payment reaches ₹1 crore"),
         ([('model_config = ConfigDict(extra="forbid")', "model_config = ConfigDict()")],
          "accepted an extra field 'note': a field the contract does not know means a wrong client"),
-        ([("from pydantic import", "from datetime import datetime\n\nfrom pydantic import"),
-          ("event_timestamp: AwareDatetime", "event_timestamp: datetime"),
+        ([("event_timestamp: IsoTime", "event_timestamp: datetime"),
           ("if not EARLIEST <= value < LATEST:", "if value.year < 2015:")],
          'accepted event_timestamp = "2025-09-01T10:15:00": a time without a zone'),
         ([("channel: Channel", "channel: str")], "accepted channel = \"upi\""),
         ([("ge=1, le=3", "ge=1, le=4")], "accepted city_tier = 4"),
         ([(TIME_CHECK, WHOLE_PAYMENT_CHECK), ("return value", "return self"), ("field_validator", "model_validator")],
          """refused event_timestamp = "1999-09-01T10:15:00+05:30" but the error names no field, not 'event_timestamp'"""),
+        ([("from pydantic import", "from pydantic import AwareDatetime\nfrom pydantic import"),
+          ("event_timestamp: IsoTime", "event_timestamp: AwareDatetime")],
+         "the document says only 'date-time' for event_timestamp"),
+        ([("from pydantic import", "from pydantic import AwareDatetime\nfrom pydantic import"),
+          ("event_timestamp: IsoTime", "event_timestamp: Annotated[AwareDatetime, Field(json_schema_extra="
+           "{'pattern': '^[0-9]{4}-.*'})]")],
+         "the document's pattern for event_timestamp is wrong on 1999-01-01T10:15:00+05:30"),
     ],
-    ids=["bool-amount", "null-os", "paise", "no-max", "extra", "naive-time", "channel", "tier", "no-field"],
+    ids=["bool-amount", "null-os", "paise", "no-max", "extra", "naive-time", "channel", "tier", "no-field",
+         "format-only", "loose-pattern"],
 )
 def test_each_schema_mistake_is_named(tmp_path, substitutions, message):
     payment = reference_project.variant(tmp_path, SCHEMA, *substitutions).Payment
@@ -158,7 +167,7 @@ def test_a_model_whose_validation_raises_not_implemented_is_not_done():
         def model_validate(cls, obj, **kwargs):
             raise NotImplementedError
 
-    with pytest.raises(ExerciseNotDone, match="4.1"):
+    with pytest.raises(ExerciseNotDone, match="4.2"):
         lab04.request_schema.check(Stub)
 
 
@@ -173,11 +182,11 @@ def test_given_a_module_name_the_check_imports_the_module_afresh(tmp_path, capsy
 def test_given_a_module_name_the_lab_stub_is_not_done(tmp_path):
     """The generated lab's class body raises at import, inside the check."""
     (tmp_path / "request_schema.py").write_text(reference_project.stubbed(SCHEMA))
-    with reference_project.importable(tmp_path), pytest.raises(ExerciseNotDone, match="4.1"):
+    with reference_project.importable(tmp_path), pytest.raises(ExerciseNotDone, match="4.2"):
         lab04.request_schema.check("request_schema")
 
 
-# ---------------------------------------------------------------- 4.2
+# ---------------------------------------------------------------- 4.1
 
 VALID_SCORES = np.round(np.random.default_rng(0).beta(1.0, 20.0, 5000), 3)  # ties, as a model's scores have
 calibrate = threshold.calibrate
@@ -212,8 +221,8 @@ def test_a_plain_loop_and_a_mean_pass(right, budget_share, capsys):
 
 
 def test_the_lab_stub_of_the_threshold_is_not_done(tmp_path):
-    with pytest.raises(ExerciseNotDone, match="4.2"):
-        lab04.threshold.check(reference_project.lab_stub(tmp_path, SOLUTIONS["4.2"][0]).calibrate, VALID_SCORES)
+    with pytest.raises(ExerciseNotDone, match="4.1"):
+        lab04.threshold.check(reference_project.lab_stub(tmp_path, SOLUTIONS["4.1"][0]).calibrate, VALID_SCORES)
 
 
 def one_step_too_high(scores, budget_share):
@@ -355,12 +364,13 @@ def test_each_merge_mistake_is_named(make, message):
         lab04.window_merge.check(make(add_event))
 
 
-# ---------------------------------------------------------------- 4.4
+# ---------------------------------------------------------------- 4.5
 
 
 def served(**changes):
     answer = {"txn_id": "T000123", "score": 0.82, "alert": True, "decision": "review", "threshold": 0.41,
-              "model_version": "3", "feature_set": "v2", "reasons": ["amount_inr"], "features": {"cust_txn_1h": 2.0}}
+              "model_version": "3", "feature_set": "v2", "reasons": ["amount_inr"], "features": {"cust_txn_1h": 2.0},
+              "features_fresh": True, "logged": False}
     return {**answer, **changes}
 
 
@@ -386,16 +396,17 @@ def test_the_service_answer_passes_with_the_version_as_int_or_str(capsys):
         (served(model_version="2"), "scored by version 2, but the champion is version 3"),
         ({k: v for k, v in served().items() if k != "reasons"}, "the answer has no reasons"),
         (served(alert=False), "alert and decision do not follow score >= threshold"),
+        (served(logged=True), "the service logged this try"),
         (None, "is still None"),
     ],
-    ids=["response", "refused", "other-version", "missing-key", "edited", "none"],
+    ids=["response", "refused", "other-version", "missing-key", "edited", "logged", "none"],
 )
 def test_each_service_call_mistake_is_named(answer, message):
     with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
         lab04.call_service.check(answer, 3)
 
 
-# ---------------------------------------------------------------- 4.5
+# ---------------------------------------------------------------- 4.6
 
 
 def docs(required=("txn_id", "amount_inr", "device_os")):

@@ -106,7 +106,7 @@ def _learner_functions() -> dict[str, set[str]]:
 def test_given_code_calls_learner_functions_through_their_module():
     """`from upi_fraud.serving import windows` then `windows.add_event(...)`: a re-run exercise cell (reloaded by its
     check) changes what the given code runs; `from upi_fraud.serving.windows import add_event` would keep the old
-    function. (A class, like 4.1's Payment, is part of the service's API: the service restarts to take a new one.)"""
+    function. (A class, like 4.2's Payment, is part of the service's API: the service restarts to take a new one.)"""
     import ast
 
     learner, bound = _learner_functions(), []

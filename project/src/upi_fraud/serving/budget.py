@@ -5,7 +5,7 @@ festive season brings more and bigger payments, behaviour features count more of
 threshold soon sends the fraud team more alerts than it can review: the late ones go unreviewed and catch
 nothing (`upi_kit.metrics.reviewed`). So each Monday 00:00 IST the week's threshold is recalibrated, without
 labels, on the previous week's scores of the same model version: the lowest score that keeps
-`story.ALERT_TARGET_SHARE` of those payments alerting (your exercise 4.2's `calibrate`, the same rule as at
+`story.ALERT_TARGET_SHARE` of those payments alerting (your exercise 4.1's `calibrate`, the same rule as at
 registration).
 
 * The target is half the team's capacity (`story.ALERT_BUDGET_SHARE`): a week of fraud bursts, or a week

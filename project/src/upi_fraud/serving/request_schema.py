@@ -1,4 +1,4 @@
-"""What the payment switch sends for one UPI payment, and what the service refuses (exercise 4.1, lab 04).
+"""What the payment switch sends for one UPI payment, and what the service refuses (exercise 4.2, lab 04).
 
 The service validates every request against Payment before it reads a feature: a bad request gets a
 400 that names the field, never a 500 and never a guess. The vocabulary is in contract.py.
@@ -6,9 +6,10 @@ The service validates every request against Payment before it reads a feature: a
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from upi_fraud.serving.contract import (
     EARLIEST,
@@ -19,6 +20,7 @@ from upi_fraud.serving.contract import (
     Channel,
     DeviceOS,
     Id,
+    IsoTime,
     MerchantCategory,
     PayeeType,
 )
@@ -27,11 +29,11 @@ from upi_fraud.serving.contract import (
 class Payment(BaseModel):
     """One payment, as the app sends it. Unknown fields, wrong types and unknown categories are refused."""
 
-    ### BEGIN SOLUTION 4.1
+    ### BEGIN SOLUTION 4.2
     model_config = ConfigDict(extra="forbid")
 
     txn_id: Id
-    event_timestamp: AwareDatetime = Field(description="when the payment was made, with its time zone (ISO 8601)")
+    event_timestamp: IsoTime
     customer_id: Id
     payee_id: Id
     device_id: Id
@@ -45,7 +47,7 @@ class Payment(BaseModel):
 
     @field_validator("event_timestamp")
     @classmethod
-    def plausible_time(cls, value: AwareDatetime) -> AwareDatetime:
+    def plausible_time(cls, value: datetime) -> datetime:
         if not EARLIEST <= value < LATEST:
             raise ValueError(f"must be between {EARLIEST:%Y-%m-%d} and {LATEST:%Y-%m-%d}")
         return value

@@ -1,186 +1,57 @@
-"""The UPI fraud service: score a payment the moment the payment switch asks (given in lab 04).
+"""The UPI fraud service: score a payment the moment the payment switch asks (exercise 4.4, lab 04).
 
-    bentoml serve upi_fraud.serving.service:FraudService --host 127.0.0.1 --port 3000     (or: upi-serve)
-
-POST /score one payment; POST /score_batch up to 1,000; /readyz, /livez, /metrics are BentoML's.
-Configuration comes from the environment, so the same code runs in the notebook, in a built Bento and
-in CI: MLFLOW_TRACKING_URI, FEATURE_REPO, INFERENCE_LOG, MODEL_NAME, MODEL_ALIAS, MODEL_POLL_SECONDS.
-
-The model is read from the MLflow registry by alias when the service starts (and on POST /reload), not
-frozen into the Bento as a BentoModel: the registry's alias is the one source of truth for "which model
-is live", so promoting a version (lab 05, lab 07) needs no rebuild. One worker holds one bundle (model,
-threshold, feature set); a reload swaps the whole bundle at once. Once the project has lab 07's
-watcher.py, the service also follows the alias by itself (every MODEL_POLL_SECONDS, default 10; 0 off).
-
-Read-your-writes: a payment waits (up to READ_WAIT_SECONDS) for the queued write-back of an earlier
-payment of the same customer or payee. If that wait times out, the answer says `features_fresh: false`,
-the log says why, and /metrics counts it (stale_feature_reads_total): never silently stale.
+`upi-serve` runs it. POST /score one payment, /score_batch up to contract.MAX_BATCH in order; both take `dry_run`
+(score, write nothing). runtime.py (given) wires the model, the store, the write-behind, the log and the budget.
 """
 
-import importlib
-import logging
-import os
-import threading
 import time
 import warnings
-from datetime import date, timedelta
-from types import ModuleType
 from typing import Annotated, Any
 
 warnings.filterwarnings("ignore", category=DeprecationWarning)  # pydantic 2.11+ notices inside BentoML, per request
-warnings.filterwarnings("ignore", message="On demand feature view is an experimental")
 
-import bentoml  # noqa: E402  (after the filters: BentoML and Feast install their own at import)
+import bentoml  # noqa: E402  (after the filter: BentoML installs its own at import)
 import pandas as pd  # noqa: E402
 from annotated_types import Len  # noqa: E402
+from pydantic import StrictBool  # noqa: E402
 
-from upi_fraud import features, layout, registry  # noqa: E402
-from upi_fraud.dates import day_start  # noqa: E402
-from upi_fraud.serving import budget, inference_log, scoring  # noqa: E402
+from upi_fraud.serving import scoring  # noqa: E402
 from upi_fraud.serving.contract import MAX_BATCH  # noqa: E402
-from upi_fraud.serving.freshness import Event, FreshWriter  # noqa: E402
-from upi_fraud.serving.inference_log import InferenceLog  # noqa: E402
 from upi_fraud.serving.middleware import JsonOnly, SameOriginOnly  # noqa: E402
 from upi_fraud.serving.request_schema import Payment  # noqa: E402
-
-#: How long a request waits for a queued write of the same customer or payee before it reads anyway.
-READ_WAIT_SECONDS = 2.0
-log = logging.getLogger("upi_fraud.service")
-STALE_READS = bentoml.metrics.Counter(
-    name="stale_feature_reads", documentation="Payments scored before an earlier payment of the same customer or "
-                                              "payee was written back (the read-your-writes wait timed out)")
+from upi_fraud.serving.runtime import OPERATIONS, ServiceRuntime  # noqa: E402
 
 
-class Champion:
-    """Holds the live bundle; swap() replaces it whole, so every request sees exactly one bundle."""
-
-    def __init__(self, bundle: scoring.Bundle) -> None:
-        self._bundle, self._lock = bundle, threading.Lock()
-
-    def get(self) -> scoring.Bundle:
-        return self._bundle
-
-    def swap(self, bundle: scoring.Bundle) -> scoring.Bundle:
-        with self._lock:
-            old, self._bundle = self._bundle, bundle
-        return old
-
-
-def lab07_watcher() -> ModuleType | None:
-    """The watcher, once the project has it (lab 07 adds it): then the service follows the alias by itself."""
-    try:
-        return importlib.import_module("upi_fraud.serving.watcher")
-    except ModuleNotFoundError:
-        return None
-
-
-def event(payment: dict[str, Any]) -> Event:
-    """What the write-behind needs of a validated payment."""
-    return Event(txn_id=payment["txn_id"], customer_id=payment["customer_id"], payee_id=payment["payee_id"],
-                 ts=payment["event_timestamp"].timestamp(), amount_inr=payment["amount_inr"])
-
-
-# One worker: one bundle in memory, one write-behind queue (so writes to an entity stay in order).
-# No access log: every decision is in the inference log, and request counts and latencies are at /metrics,
-# in a latency histogram with a few buckets (each bucket is a counter updated on every request: ~1 ms saved).
-@bentoml.service(name="upi_fraud", workers=1, traffic={"timeout": 30}, logging={"access": {"enabled": False}},
-                 metrics={"duration": {"buckets": [0.002, 0.005, 0.01, 0.025, 0.1, 1.0]}})
-class FraudService:
-    def __init__(self) -> None:
-        from feast import FeatureStore
-
-        warnings.filterwarnings("ignore", category=DeprecationWarning)  # again: BentoML resets filters in the worker
-        self.model_name = os.environ.get("MODEL_NAME", registry.MODEL_NAME)
-        self.alias = os.environ.get("MODEL_ALIAS", registry.CHAMPION)
-        self.store = FeatureStore(repo_path=str(layout.feature_repo()))
-        self.champion = Champion(scoring.load_bundle(self.model_name, self.alias))
-        self.reader = scoring.FeatureReader(self.store)
-        self.log = InferenceLog(layout.inference_log())
-        self.writer = FreshWriter(self.store, self.log)
-        self.weekly = budget.Weekly(self._week_before)  # the review budget: a threshold per week (budget.py)
-        self.inputs = tuple(dict.fromkeys(features.feature_list("v1") + features.feature_list("v2")))  # /features
-        self.watching: threading.Event | None = None
-        every = float(os.environ.get("MODEL_POLL_SECONDS", "10"))
-        watcher = lab07_watcher()
-        if every > 0 and watcher is not None:
-            self.watching = watcher.follow(
-                self.champion, lambda: scoring.alias_version(self.model_name, self.alias),
-                lambda version: scoring.load_bundle(self.model_name, version=version), every)
-
-    def _fresh(self, events: list[Event]) -> bool:
-        """Read your writes: wait for queued writes of these payments' entities; False (and said) if it timed out."""
-        if self.writer.wait_clear({k for e in events for k in e.keys}, READ_WAIT_SECONDS):
-            return True
-        STALE_READS.inc()
-        log.warning("scored %s before earlier payments of its customer or payee were written back (waited %.1f s)",
-                    ", ".join(e.txn_id for e in events[:3]), READ_WAIT_SECONDS)
-        return False
-
-    def _week_before(self, version: str, monday: date) -> pd.DataFrame:
-        """This version's decisions of the week before `monday`, once every accepted decision is in the log."""
-        self.writer.flush()
-        return inference_log.read(self.log.path, ["txn_id", "event_timestamp", "score", "threshold"],
-                                  start=day_start(monday - timedelta(days=7)),
-                                  end=day_start(monday), version=version)
-
+### BEGIN SOLUTION 4.4
+# One worker: one bundle in memory and one write-behind queue, so the writes to a customer stay in order.
+@bentoml.service(name="upi_fraud", workers=1, traffic={"timeout": 30}, **OPERATIONS)
+class FraudService(ServiceRuntime):
     def _score(self, payments: list[Payment], dry_run: bool) -> list[dict[str, Any]]:
-        start = time.perf_counter()
+        """Decide a request's payments with one bundle, on fresh features; remember them unless it is a dry run."""
+        started = time.perf_counter()
         rows = [p.model_dump() for p in payments]
-        bundle = self.weekly.apply(self.champion.get(), pd.Timestamp(rows[0]["event_timestamp"]))  # one per request
-        events = [event(p) for p in rows]
-        fresh = self._fresh(events)
-        decisions = scoring.decide(bundle, self._features(rows, bundle.inputs))
-        latency_ms = (time.perf_counter() - start) * 1000
+        bundle = self.bundle_at(pd.Timestamp(rows[0]["event_timestamp"]))  # once: a request never mixes two models
+        fresh = self.wait_for_writes(rows)  # before reading: the store must hold this customer's earlier payments
+        decisions = scoring.decide(bundle, self.read_features(rows, bundle.inputs))
         for p, d in zip(rows, decisions, strict=True):
-            d.update(txn_id=p["txn_id"], decision="review" if d["alert"] else "allow", features_fresh=fresh)
+            d.update(txn_id=p["txn_id"], decision="review" if d["alert"] else "allow", features_fresh=fresh,
+                     logged=not dry_run)
         if not dry_run:
-            scored_at = pd.Timestamp.now("UTC").isoformat()
-            self.writer.submit(events, [(p, d, "http", latency_ms / len(rows), scored_at)
-                                        for p, d in zip(rows, decisions, strict=True)])
+            self.remember(rows, decisions, started)
         return decisions
 
-    def _features(self, rows: list[dict[str, Any]], inputs: tuple[str, ...]) -> dict[str, list[Any]]:
-        return scoring.request_features(rows, self.reader.read(scoring.entity_rows(rows), inputs), inputs)
-
-    # The scoring APIs are `async def` on purpose: the work is short and CPU-bound, so it runs on the event loop
-    # itself; a plain `def` would hop to a thread pool and back for every request (~1 ms more at p50, worse at p99).
+    # `async def`: short CPU-bound work runs on the event loop; a `def` would hop to a thread pool (~1 ms at p50).
     @bentoml.api
-    async def score(self, payment: Payment, dry_run: bool = False) -> dict:
+    async def score(self, payment: Payment, dry_run: StrictBool = False) -> dict:
         """Score one payment: score, alert (score >= threshold), decision, reasons, features, model version."""
         return self._score([payment], dry_run)[0]
 
     @bentoml.api
     async def score_batch(self, payments: Annotated[list[Payment], Len(1, MAX_BATCH)],
-                          dry_run: bool = False) -> list[dict]:
+                          dry_run: StrictBool = False) -> list[dict]:
         """Score up to 1,000 payments in order, as of the same moment (none sees another's write)."""
         return self._score(payments, dry_run)
-
-    @bentoml.api
-    async def features(self, payment: Payment) -> dict:
-        """Every feature the store serves for this payment now (both feature sets), without scoring or writing."""
-        row = payment.model_dump()
-        self._fresh([event(row)])
-        columns = self._features([row], self.inputs)
-        return {name: scoring.json_value(values[0]) for name, values in columns.items()}
-
-    @bentoml.api
-    def flush(self) -> dict:
-        """Wait until every accepted payment is in the online store and the log; report the write lag."""
-        return {"flushed": self.writer.flush(), **self.writer.stats()}
-
-    @bentoml.api
-    def reload(self) -> dict:
-        """Load the version the alias names now and swap it in whole (no restart, no dropped request)."""
-        self.reader = scoring.FeatureReader(self.store)  # the feature repo's current on-demand view
-        old = self.champion.swap(scoring.load_bundle(self.model_name, self.alias))
-        new = self.champion.get()
-        return {"previous_version": old.version, "version": new.version, "threshold": new.threshold}
-
-    @bentoml.on_shutdown
-    def close(self) -> None:
-        if self.watching is not None:
-            self.watching.set()  # stop following the alias
-        self.writer.close()  # nothing accepted is lost: the queue drains before the process exits
+### END SOLUTION
 
 
 # bentoml.service made the class a Service; mypy does not apply what a class decorator returns (mypy#3135).

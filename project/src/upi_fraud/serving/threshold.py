@@ -1,4 +1,4 @@
-"""The decision threshold: alert when score >= threshold (exercise 4.2, lab 04).
+"""The decision threshold: alert when score >= threshold (exercise 4.1, lab 04).
 
 Lab 01 reviewed the top 1% of each day *in hindsight*. A live service decides one payment at a time,
 so it needs a number fixed in advance: the lowest one that keeps the alert rate within the review
@@ -15,7 +15,7 @@ import numpy as np
 
 def calibrate(scores: Sequence[float] | np.ndarray, budget_share: float) -> float:
     """The lowest threshold t whose alert rate, mean(scores >= t), is at most budget_share."""
-    ### BEGIN SOLUTION 4.2
+    ### BEGIN SOLUTION 4.1
     s = np.sort(np.asarray(scores, dtype=float))[::-1]
     allowed = int(np.floor(budget_share * len(s) + 1e-9))
     candidates = np.unique(s)  # ascending: the first that fits the budget is the lowest
