@@ -140,7 +140,7 @@ def run_all(page, timeout: float) -> None:
     with contextlib.suppress(PlaywrightTimeout):  # a run that stops at once may never show [*] to a poll
         page.wait_for_function(_QUEUED, arg=prompts, timeout=5_000, polling=100)
     page.wait_for_function(f"sel => !({_QUEUED})(sel)", arg=prompts, timeout=timeout * 1000, polling=250)
-    wait_until_idle(page, timeout=30)
+    wait_until_idle(page, timeout=90)  # a loaded 2-core runner (the loop chain beside it) once took over 30 s
 
 
 def output(page, text: str):
