@@ -68,7 +68,7 @@ def _usual(version: str, n: int, seed: int, times: float = 1.0) -> tuple[str, np
 
 
 def unit_change_cases() -> list[tuple[str, pd.DataFrame, pd.DataFrame, dict]]:
-    """(what, batch, reference, keyword arguments) for 5.1."""
+    """(what, batch, reference, keyword arguments) for 5.2."""
     reference = payments([_usual("5.5.1", 201, 1), _usual("5.6.0", 200, 2)], seed=1)
     big_spenders = usual_amounts(61, 5)
     big_spenders[[3, 30, 47]] = [480_000.0, 500_000.0, 520_000.0]
@@ -94,7 +94,7 @@ def unit_change_cases() -> list[tuple[str, pd.DataFrame, pd.DataFrame, dict]]:
     ]
 
 
-# ---------------------------------------------------------------- 5.2
+# ---------------------------------------------------------------- 5.4
 
 V1 = ["channel", "payee_type", "merchant_category", "device_os", "amount_inr", "hour_ist", "day_of_week",
       "city_tier", "new_device"]
@@ -166,7 +166,7 @@ def direction_cases() -> list[tuple[str, pd.DataFrame, Model]]:
     ]
 
 
-# ---------------------------------------------------------------- 5.3
+# ---------------------------------------------------------------- 5.6
 
 AS_OF_IST = pd.Timestamp("2025-09-01 00:00", tz=story.TIMEZONE)  # 2025-08-31 18:30 UTC
 
@@ -190,7 +190,7 @@ def label_rows(as_of: pd.Timestamp) -> pd.DataFrame:
 
 
 def label_cases() -> list[tuple[str, pd.DataFrame, pd.Timestamp, pd.Series]]:
-    """(what, tx, as_of, the right labels) for 5.3: as_of in IST or UTC, rows shuffled, another index."""
+    """(what, tx, as_of, the right labels) for 5.6: as_of in IST or UTC, rows shuffled, another index."""
     out = []
     for what, as_of, index in [("as_of = midnight IST, 1 September (tx in UTC), indexed by txn_id", AS_OF_IST, "txn"),
                                ("as_of = 06:00 UTC, 1 October, rows shuffled",
@@ -208,7 +208,7 @@ def label_cases() -> list[tuple[str, pd.DataFrame, pd.Timestamp, pd.Series]]:
     return out
 
 
-# ---------------------------------------------------------------- 5.4
+# ---------------------------------------------------------------- 5.5
 
 RIGHT_WORKFLOW = """\
 name: ci

@@ -1,10 +1,11 @@
 """Checks for lab 05 (CI/CD for ML).
 
-5.1 to 5.3 are pieces of the project that CI runs: a data test (upi_fraud/validation/units.py), a behavioural
-test of the model (validation/direction.py) and the label cut of continuous training (ct/labels.py). Each check runs the
+5.1 (the pandera batch contract) and 5.3 (the tests that prove it bites) are in _lab05_contract.py. 5.2, 5.4 and
+5.6 are pieces of the project that CI runs: a data test (upi_fraud/validation/units.py), a behavioural test of
+the model (validation/direction.py) and the label cut of continuous training (ct/labels.py). Each check runs the
 learner's code on crafted cases where the usual mistakes give another answer (one broken app version in four, a
 few huge payments, amounts /100, five rows, a constant model, hours in UTC, a fraud reported after the cut, a
-payment exactly at it) and names the mistake. 5.4 reads the pull-request workflow the learner wrote, validates it
+payment exactly at it) and names the mistake. 5.5 reads the pull-request workflow the learner wrote, validates it
 offline against GitHub's workflow schema (check-jsonschema's bundled copy) and looks for what a pull request needs.
 """
 
@@ -22,6 +23,8 @@ from upi_kit import story
 
 from ..checks import Wrong, call_learner, exercise
 from . import _lab05_cases as cases
+from ._lab05_contract import batch_contract as batch_contract  # 5.1: ex.batch_contract.check(...)
+from ._lab05_contract import contract_tests as contract_tests  # 5.3: ex.contract_tests.check(...)
 from ._lab05_workflow import pull_request_job
 
 
@@ -55,7 +58,7 @@ def _unchanged(before: pd.DataFrame, after: pd.DataFrame) -> bool:
             and after.dtypes.equals(before.dtypes))
 
 
-# ---------------------------------------------------------------- 5.1
+# ---------------------------------------------------------------- 5.2
 
 
 def _flags(out: Any) -> dict[str, float]:
@@ -132,7 +135,7 @@ def _judge_flags(got: dict, batch: pd.DataFrame, reference: pd.DataFrame, kwargs
 
 
 @exercise(
-    "5.1",
+    "5.2",
     "the unit-change data test",
     hint=(
         "A unit change (paise sent as rupees, or the reverse) comes from one app version, so compare each "
@@ -159,7 +162,7 @@ def unit_change(unit_change: Any) -> str:
             "rows, the exact bounds, festive drift and your factor and min_rows.")
 
 
-# ---------------------------------------------------------------- 5.2
+# ---------------------------------------------------------------- 5.4
 
 NIGHT = story.NIGHT_HOURS_IST
 
@@ -226,7 +229,7 @@ def _direction_advice(err: Exception) -> str:
 
 
 @exercise(
-    "5.2",
+    "5.4",
     "the directional behavioural test",
     hint=(
         "A directional test asks the model a question you know the answer to: make each payment riskier (a new "
@@ -257,7 +260,7 @@ def direction(direction_share: Any) -> str:
             "shuffled rows; X unchanged.")
 
 
-# ---------------------------------------------------------------- 5.3
+# ---------------------------------------------------------------- 5.6
 
 
 def _labels(out: Any) -> pd.Series:
@@ -318,7 +321,7 @@ def _label_mistake(tx: pd.DataFrame, got: pd.Series, want: pd.Series, as_of: pd.
 
 
 @exercise(
-    "5.3",
+    "5.6",
     "the as-of label cut",
     hint=(
         "Continuous training on day as_of may use the payments made before as_of, labelled with what the bank "
@@ -346,11 +349,11 @@ def label_cut(known_as_of: Any) -> str:
             "never-reported frauds, legitimate rows kept, as_of in IST against UTC times.")
 
 
-# ---------------------------------------------------------------- 5.4
+# ---------------------------------------------------------------- 5.5
 
 
 @exercise(
-    "5.4",
+    "5.5",
     "the pull-request job",
     hint=(
         "A workflow is YAML that GitHub reads from .github/workflows/: which events start it, and the jobs to "

@@ -3,7 +3,8 @@
     python -m upi_fraud.validation.data_checks --data-size default     (every production week, checked)
 
 A batch is one IST week. Two kinds of test, both naming the column and the app version to blame:
-* the contract (pandera): columns, types, ranges, categories, unique txn_id, null shares;
+* the contract (your batch_contract.SCHEMA, in pandera): columns, types, ranges, categories, unique txn_id;
+  and the null share of device_os per app version;
 * the distribution: an app version whose amounts moved by a unit (your units.unit_change), which no
   range test sees when the wrong amounts are small.
 
@@ -19,36 +20,16 @@ import sys
 from datetime import date
 
 import pandas as pd
-import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from upi_fraud.cli import add_data_arguments
 from upi_fraud.dates import ist_dates, week_of
-from upi_fraud.serving.contract import CHANNELS, DEVICE_OS, MERCHANT_CATEGORIES, PAYEE_TYPES
 from upi_fraud.validation import units
+from upi_fraud.validation.batch_contract import SCHEMA
 from upi_kit import data, story
 
 #: At most this share of a batch (and of any one app version's payments in it) may lack the device OS.
 MAX_NULL_SHARE = 0.01
-
-SCHEMA = pa.DataFrameSchema(
-    {
-        "txn_id": pa.Column(str, unique=True),
-        "event_timestamp": pa.Column(pd.DatetimeTZDtype(tz="UTC")),
-        "customer_id": pa.Column(nullable=False),
-        "payee_id": pa.Column(nullable=False),
-        "device_id": pa.Column(nullable=False),
-        "amount_inr": pa.Column(float, pa.Check.in_range(0.01, story.P2M_LIMIT_INR)),  # NPCI's per-payment limit
-        "channel": pa.Column(checks=pa.Check.isin(CHANNELS)),
-        "payee_type": pa.Column(checks=pa.Check.isin(PAYEE_TYPES)),
-        "merchant_category": pa.Column(checks=pa.Check.isin(MERCHANT_CATEGORIES)),
-        "device_os": pa.Column(checks=pa.Check.isin(DEVICE_OS), nullable=True),
-        "app_version": pa.Column(checks=pa.Check.str_matches(r"^\d+\.\d+\.\d+$")),
-        "city_tier": pa.Column(int, pa.Check.isin([1, 2, 3]), coerce=True),
-    },
-    strict=False,  # labels and other columns may ride along; the contract is what the model reads
-    name="payment batch",
-)
 
 
 def _versions(batch: pd.DataFrame, index: pd.Index) -> str:

@@ -1,4 +1,4 @@
-"""The directional test: a riskier twin of a payment must score higher (exercise 5.2, lab 05).
+"""The directional test: a riskier twin of a payment must score higher (exercise 5.4, lab 05).
 
 The twin gets a new device, a night hour, five times the amount and a new payee (behaviour.RISKIER and
 AMOUNT_FACTOR). One riskier case proves nothing about a model; the share of many generated twins that
@@ -15,7 +15,7 @@ from upi_fraud.validation.behaviour import AMOUNT_FACTOR, RISKIER, Predict
 
 def direction_share(predict: Predict, X: pd.DataFrame) -> float:
     """The share of rows whose riskier twin scores strictly higher (predict: model inputs -> scores)."""
-    ### BEGIN SOLUTION 5.2
+    ### BEGIN SOLUTION 5.4
     twin = X.copy()
     for column, value in RISKIER.items():
         if column in twin:

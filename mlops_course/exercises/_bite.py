@@ -1,0 +1,137 @@
+"""Does a learner's test file bite? Run it on the reference project (every test must pass), then once per
+planted fault (some test must fail for each).
+
+The learner's file runs in a fresh interpreter on the course's reference project (never on the learner's own
+code, which may hold the very mistake the test should catch), with the project's conftest.py and the ci-size
+data. That interpreter imports everything once and runs pytest in-process for the reference and each fault:
+a fault is a context manager that patches one thing of the reference project while pytest runs (ten faults
+take seconds, not ten interpreter starts).
+
+    python -m mlops_course.exercises._bite <test file> <faults module> <result.json>
+
+`<faults module>` names a module of this package with FAULTS: {name: () -> context manager}.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+#: The reference run's name in the results.
+REFERENCE = ""
+#: pytest's settings for the learner's file: the project's, without its cache.
+PYTEST_INI = """[pytest]
+addopts = -p no:cacheprovider
+filterwarnings =
+    ignore::DeprecationWarning
+    ignore::FutureWarning
+"""
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What pytest said about the learner's file on the reference (fault "") or with one fault planted."""
+
+    fault: str
+    passed: int
+    failed: int
+    skipped: int
+    errors: int
+    first_problem: str  # "test name: what pytest said", for the first failure or error
+
+    @property
+    def ran(self) -> int:
+        return self.passed + self.failed + self.skipped + self.errors
+
+    @property
+    def bites(self) -> bool:
+        return self.failed + self.errors > 0
+
+
+class _Collector:
+    """A pytest plugin that counts outcomes and keeps the first failure's message."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.first = ""
+
+    def _remember(self, name: str, report: Any) -> None:
+        if self.first:
+            return
+        crash = getattr(getattr(report, "longrepr", None), "reprcrash", None)
+        message = crash.message if crash is not None else str(getattr(report, "longrepr", "") or "")
+        self.first = f"{name}: {' '.join(message.split())[:400]}"
+
+    def pytest_collectreport(self, report: Any) -> None:
+        if report.failed:
+            self.counts["errors"] += 1
+            self._remember("collecting the file", report)
+
+    def pytest_runtest_logreport(self, report: Any) -> None:
+        name = report.nodeid.split("::", 1)[-1]
+        if report.when == "call":
+            self.counts[report.outcome] += 1
+        elif report.skipped:
+            self.counts["skipped"] += 1
+        elif report.failed:
+            self.counts["errors"] += 1
+        if report.failed:
+            self._remember(name, report)
+
+
+def _run_all(test_file: str, faults_module: str) -> list[dict[str, Any]]:
+    import pytest
+
+    faults = importlib.import_module(f"mlops_course.exercises.{faults_module}").FAULTS
+    results = []
+    for name in [REFERENCE, *faults]:
+        collector = _Collector()
+        planted: AbstractContextManager[Any] = faults[name]() if name else nullcontext()
+        with planted:
+            pytest.main([test_file, "-q", "--import-mode=importlib"], plugins=[collector])
+        results.append({"fault": name, "passed": collector.counts["passed"], "failed": collector.counts["failed"],
+                        "skipped": collector.counts["skipped"], "errors": collector.counts["errors"],
+                        "first_problem": collector.first})
+    return results
+
+
+def bite(test_file: Path, faults_module: str, reference: Path, course_root: Path,
+         timeout: float = 600) -> list[Outcome]:
+    """Run `test_file` (a copy of it, beside the reference project's conftest.py) on the reference and each fault."""
+    with tempfile.TemporaryDirectory(prefix="bite-") as tmp:
+        folder = Path(tmp) / "tests"
+        folder.mkdir()
+        shutil.copyfile(reference / "tests" / "conftest.py", folder / "conftest.py")
+        shutil.copyfile(test_file, folder / test_file.name)
+        (Path(tmp) / "pytest.ini").write_text(PYTEST_INI)
+        result = Path(tmp) / "result.json"
+        env = {**os.environ, "DATA_SIZE": "ci", "SEED": "42", "PYTHONDONTWRITEBYTECODE": "1",
+               "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # the learner's file needs pytest alone: start in a second
+               "PYTHONPATH": os.pathsep.join([str(reference / "src"), str(course_root)])}
+        done = subprocess.run([sys.executable, "-m", "mlops_course.exercises._bite", str(folder / test_file.name),
+                               faults_module, str(result)], cwd=tmp, env=env, capture_output=True, text=True,
+                              timeout=timeout)
+        if not result.exists():
+            raise RuntimeError(f"running {test_file.name} failed before pytest reported: {done.stderr.strip()[-600:]}")
+        return [Outcome(**row) for row in json.loads(result.read_text())]
+
+
+def main(argv: list[str]) -> int:
+    test_file, faults_module, result = argv
+    rows = _run_all(test_file, faults_module)
+    Path(result).write_text(json.dumps(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
