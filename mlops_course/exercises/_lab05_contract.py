@@ -4,7 +4,7 @@
 columns, an int8 city_tier, labels riding along, a missing device OS, amounts at both bounds) must pass, and
 each of twelve broken batches (dtypes kept) must fail naming its column. 5.3 runs the learner's test file
 (_bite.py) on the reference project, where every test must pass, and with each rule of the contract taken out
-in turn (FAULTS), where some test must fail.
+in turn (FAULTS: thirteen), where some test must fail.
 """
 
 from __future__ import annotations
@@ -175,6 +175,10 @@ def _without_checks(column: str) -> Callable[[Any], Any]:
     return lambda schema: schema.update_column(column, checks=[])
 
 
+def _nullable(column: str) -> Callable[[Any], Any]:
+    return lambda schema: schema.update_column(column, nullable=True)
+
+
 def _strict(schema: Any) -> Any:
     schema.strict = True
     return schema
@@ -201,6 +205,8 @@ MISSES: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "amount_low": ("accepts amounts of zero and below", _amount("le")),
     "amount_high": ("accepts amounts over NPCI's limit", _amount("ge")),
     "txn_id": ("accepts a repeated txn_id", lambda schema: schema.update_column("txn_id", unique=False)),
+    **{column: (f"accepts a payment without a {column}", _nullable(column))
+       for column in ("customer_id", "payee_id", "device_id")},
     "strict": ("refuses every batch that carries its labels along (strict=True)", _strict),
 }
 FAULTS = {name: _patched(change) for name, (_, change) in MISSES.items()}
@@ -237,8 +243,9 @@ def _verdict(outcomes: list[Outcome], file: Path) -> str:
         "value: one per category column, the city tier, the app version, and an amount below and one above "
         "the range. Set the value with batch.loc[batch.index[0], column] = value after batch[column] = "
         "batch[column].astype(object), so a category column accepts a value it has never seen.",
-        "A repeated txn_id is two rows: pd.concat([clean_week, clean_week.iloc[[0]]]). The check plants ten "
-        "faulty contracts, each missing one rule: a test must fail for each, and all must pass on the real one.",
+        "A repeated txn_id is two rows: pd.concat([clean_week, clean_week.iloc[[0]]]); a missing id is a value "
+        "set to None. The check plants thirteen faulty contracts, each missing one rule: a test must fail for "
+        "each, and all must pass on the real one.",
     ),
 )
 def contract_tests(path: Any) -> str:

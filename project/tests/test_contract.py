@@ -44,6 +44,13 @@ def test_a_value_outside_the_contract_fails_naming_its_column(clean_week: pd.Dat
     assert column in failing_columns(batch)
 
 
+@pytest.mark.parametrize("column", ["customer_id", "payee_id", "device_id"])
+def test_a_missing_id_fails_naming_its_column(clean_week: pd.DataFrame, column: str) -> None:
+    batch = clean_week.copy()
+    batch.loc[batch.index[0], column] = None
+    assert column in failing_columns(batch)
+
+
 def test_a_repeated_txn_id_fails(clean_week: pd.DataFrame) -> None:
     assert "txn_id" in failing_columns(pd.concat([clean_week, clean_week.iloc[[0]]]))
 ### END SOLUTION

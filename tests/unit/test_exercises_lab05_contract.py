@@ -3,7 +3,7 @@ each typical mistake is named.
 
 5.1's wrong answers are the reference batch_contract.py with one substitution, loaded as a module of its own;
 the check validates crafted batches in-process. 5.3's check runs a test file in a fresh interpreter on the
-reference project and with ten faulty contracts (_bite.py, about six seconds a file): the reference file, the
+reference project and with thirteen faulty contracts (_bite.py, about six seconds a file): the reference file, the
 lab's stub and two typical mistakes run for real; the verdict's other sentences are tested on given outcomes.
 """
 
@@ -110,7 +110,7 @@ def _test_file(tmp_path: Path, text: str) -> Path:
 def test_the_reference_tests_pass_on_the_reference_and_fail_for_each_fault(capsys):
     lab05.contract_tests.check(reference_project.path(TESTS))
     out = capsys.readouterr().out
-    assert "your 10 tests pass on the reference project, and fail for each of 10 contracts" in out
+    assert "your 13 tests pass on the reference project, and fail for each of 13 contracts" in out
 
 
 def test_the_test_files_lab_stub_is_not_done(tmp_path):
