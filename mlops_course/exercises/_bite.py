@@ -4,8 +4,9 @@ planted fault (some test must fail for each).
 The learner's file runs in a fresh interpreter on the course's reference project (never on the learner's own
 code, which may hold the very mistake the test should catch), with the project's conftest.py and the ci-size
 data. That interpreter imports everything once and runs pytest in-process for the reference and each fault:
-a fault is a context manager that patches one thing of the reference project while pytest runs (ten faults
-take seconds, not ten interpreter starts).
+a fault is a context manager that patches one thing of the reference project while pytest runs (a dozen
+faults take seconds, not a dozen interpreter starts). A file that is not Python, hangs, or ends the interpreter
+is a BiteError: one sentence for the learner, never a traceback.
 
     python -m mlops_course.exercises._bite <test file> <faults module> <result.json>
 
@@ -29,6 +30,10 @@ from typing import Any
 
 #: The reference run's name in the results.
 REFERENCE = ""
+#: Seconds the whole run may take (the reference and every fault: about seven seconds for lab 05's file).
+TIMEOUT = 120
+#: pytest's exit code when it collected no test.
+NO_TESTS = 5
 #: pytest's settings for the learner's file: the project's, without its cache.
 PYTEST_INI = """[pytest]
 addopts = -p no:cacheprovider
@@ -48,6 +53,7 @@ class Outcome:
     skipped: int
     errors: int
     first_problem: str  # "test name: what pytest said", for the first failure or error
+    exit_code: int = 0  # pytest's: 0 all passed, 1 some failed, 2 interrupted, 5 no test collected
 
     @property
     def ran(self) -> int:
@@ -56,6 +62,10 @@ class Outcome:
     @property
     def bites(self) -> bool:
         return self.failed + self.errors > 0
+
+
+class BiteError(Exception):
+    """The learner's file could not be run as tests (its message says why, in one sentence)."""
 
 
 class _Collector:
@@ -98,16 +108,26 @@ def _run_all(test_file: str, faults_module: str) -> list[dict[str, Any]]:
         collector = _Collector()
         planted: AbstractContextManager[Any] = faults[name]() if name else nullcontext()
         with planted:
-            pytest.main([test_file, "-q", "--import-mode=importlib"], plugins=[collector])
+            code = pytest.main([test_file, "-q", "--import-mode=importlib"], plugins=[collector])
         results.append({"fault": name, "passed": collector.counts["passed"], "failed": collector.counts["failed"],
                         "skipped": collector.counts["skipped"], "errors": collector.counts["errors"],
-                        "first_problem": collector.first})
+                        "first_problem": collector.first, "exit_code": int(code)})
     return results
 
 
+def _compiles(test_file: Path) -> None:
+    try:
+        compile(test_file.read_text(encoding="utf-8"), test_file.name, "exec")
+    except SyntaxError as err:
+        raise BiteError(f"{test_file.name} is not valid Python: {err.msg} at line {err.lineno}.") from None
+    except (UnicodeDecodeError, ValueError) as err:
+        raise BiteError(f"{test_file.name} cannot be read as Python source: {err}.") from None
+
+
 def bite(test_file: Path, faults_module: str, reference: Path, course_root: Path,
-         timeout: float = 600) -> list[Outcome]:
+         timeout: float = TIMEOUT) -> list[Outcome]:
     """Run `test_file` (a copy of it, beside the reference project's conftest.py) on the reference and each fault."""
+    _compiles(test_file)
     with tempfile.TemporaryDirectory(prefix="bite-") as tmp:
         folder = Path(tmp) / "tests"
         folder.mkdir()
@@ -118,11 +138,17 @@ def bite(test_file: Path, faults_module: str, reference: Path, course_root: Path
         env = {**os.environ, "DATA_SIZE": "ci", "SEED": "42", "PYTHONDONTWRITEBYTECODE": "1",
                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # the learner's file needs pytest alone: start in a second
                "PYTHONPATH": os.pathsep.join([str(reference / "src"), str(course_root)])}
-        done = subprocess.run([sys.executable, "-m", "mlops_course.exercises._bite", str(folder / test_file.name),
-                               faults_module, str(result)], cwd=tmp, env=env, capture_output=True, text=True,
-                              timeout=timeout)
+        try:
+            done = subprocess.run([sys.executable, "-m", "mlops_course.exercises._bite", str(folder / test_file.name),
+                                   faults_module, str(result)], cwd=tmp, env=env, capture_output=True, text=True,
+                                  timeout=timeout)
+        except subprocess.TimeoutExpired:
+            raise BiteError(f"running {test_file.name} on the reference and every fault took over {timeout:.0f} s "
+                            "(it takes seconds): does a test wait or loop forever?") from None
         if not result.exists():
-            raise RuntimeError(f"running {test_file.name} failed before pytest reported: {done.stderr.strip()[-600:]}")
+            said = " ".join(done.stderr.split()[-40:]) or f"exit code {done.returncode}, nothing on stderr"
+            raise BiteError(f"the run of {test_file.name} ended before pytest could report (does the file end the "
+                            f"interpreter, with os._exit or a crash?): {said}")
         return [Outcome(**row) for row in json.loads(result.read_text())]
 
 

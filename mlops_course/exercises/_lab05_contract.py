@@ -2,7 +2,7 @@
 
 5.1 validates crafted batches against the learner's SCHEMA: a clean batch shaped like the dataset (category
 columns, an int8 city_tier, labels riding along, a missing device OS, amounts at both bounds) must pass, and
-each of twelve broken batches (dtypes kept) must fail naming its column. 5.3 runs the learner's test file
+each of fourteen broken batches (dtypes kept) must fail naming its column. 5.3 runs the learner's test file
 (_bite.py) on the reference project, where every test must pass, and with each rule of the contract taken out
 in turn (FAULTS: thirteen), where some test must fail.
 """
@@ -20,7 +20,7 @@ import pandas as pd
 from upi_kit import story
 
 from ..checks import Wrong, exercise
-from ._bite import Outcome, bite
+from ._bite import NO_TESTS, BiteError, Outcome, bite
 
 # ---------------------------------------------------------------- 5.1
 
@@ -78,6 +78,8 @@ BROKEN: tuple[tuple[str, str, Callable[[pd.DataFrame], pd.DataFrame]], ...] = (
     ("an amount over NPCI's limit", "amount_inr", _set("amount_inr", LIMIT + 1)),
     ("an app version '5.7'", "app_version", _set("app_version", "5.7")),
     ("a missing customer_id", "customer_id", _set("customer_id", None, row=2)),
+    ("a missing payee_id", "payee_id", _set("payee_id", None, row=3)),
+    ("a missing device_id", "device_id", _set("device_id", None, row=4)),
     ("a txn_id sent twice", "txn_id", _set("txn_id", "T000000002")),
     ("timestamps without a time zone", "event_timestamp", _naive_times),
 )
@@ -147,26 +149,28 @@ def batch_contract(module: Any) -> str:
             raise Wrong(f"a batch with {what} fails, but on {named}, not on {column}: the sentence must name the "
                         "column to fix.")
     return (f"Right: a clean batch passes, and each of {len(BROKEN)} broken batches fails naming its column "
-            "(categories, city tier, both amount bounds, app version, a missing id, a repeated txn_id, naive times).")
+            "(categories, city tier, both amount bounds, app version, missing ids, a repeated txn_id, naive times).")
 
 
 # ---------------------------------------------------------------- 5.3: the faults the learner's tests must catch
 
 
 def _patched(change: Callable[[Any], Any]) -> Callable[[], Any]:
-    """A fault: the reference SCHEMA changed, in both modules that hold it, while pytest runs."""
+    """A fault: the reference SCHEMA object itself changed while pytest runs (in place, so a test that did
+    `from upi_fraud.validation.batch_contract import SCHEMA` holds the faulty contract too), then restored."""
 
     @contextmanager
     def planted() -> Iterator[None]:
-        contract = importlib.import_module("upi_fraud.validation.batch_contract")
-        checks = importlib.import_module("upi_fraud.validation.data_checks")
-        before = contract.SCHEMA
-        faulty = change(copy.deepcopy(before))
-        contract.SCHEMA = checks.SCHEMA = faulty
+        schema = importlib.import_module("upi_fraud.validation.batch_contract").SCHEMA
+        saved = dict(vars(schema))
+        faulty = change(copy.deepcopy(schema))
+        vars(schema).clear()
+        vars(schema).update(vars(faulty))
         try:
             yield
         finally:
-            contract.SCHEMA = checks.SCHEMA = before
+            vars(schema).clear()
+            vars(schema).update(saved)
 
     return planted
 
@@ -216,6 +220,11 @@ def _verdict(outcomes: list[Outcome], file: Path) -> str:
     reference, *faulted = outcomes
     if "is not done yet" in reference.first_problem:
         raise NotImplementedError("Exercise 5.3 is not done yet: write the tests in tests/test_contract.py")
+    if reference.first_problem.startswith("collecting the file"):
+        raise Wrong(f"pytest could not collect {file.name}: {reference.first_problem.partition(': ')[2]}")
+    if reference.ran == 0 and reference.exit_code != NO_TESTS:
+        raise Wrong(f"pytest stopped before it ran a test (exit code {reference.exit_code}): does {file.name} call "
+                    "sys.exit() or pytest.exit()? A test file only defines tests.")
     if reference.ran == 0:
         raise Wrong(f"pytest found no test in {file.name}: name each test function test_...")
     if reference.bites:
@@ -241,8 +250,9 @@ def _verdict(outcomes: list[Outcome], file: Path) -> str:
         "say that the clean week itself passes.",
         "@pytest.mark.parametrize(\"column, value\", [(\"channel\", \"nfc\"), ...]) runs one test per broken "
         "value: one per category column, the city tier, the app version, and an amount below and one above "
-        "the range. Set the value with batch.loc[batch.index[0], column] = value after batch[column] = "
-        "batch[column].astype(object), so a category column accepts a value it has never seen.",
+        "the range. Set it with batch.loc[batch.index[0], column] = value; a category column first needs "
+        "the new value among its categories (.cat.add_categories); keep every column's dtype, so that only "
+        "the value breaks the contract.",
         "A repeated txn_id is two rows: pd.concat([clean_week, clean_week.iloc[[0]]]); a missing id is a value "
         "set to None. The check plants thirteen faulty contracts, each missing one rule: a test must fail for "
         "each, and all must pass on the real one.",
@@ -255,4 +265,8 @@ def contract_tests(path: Any) -> str:
     file = Path(path)
     if not file.is_file():
         raise Wrong(f"there is no {file}: run the %%writefile cell that writes it.")
-    return _verdict(bite(file, "_lab05_contract", reference(), course_root()), file)
+    try:
+        outcomes = bite(file, "_lab05_contract", reference(), course_root())
+    except BiteError as err:
+        raise Wrong(str(err)) from None
+    return _verdict(outcomes, file)

@@ -16,7 +16,7 @@ import pytest
 import reference_project
 
 from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone, Wrong
-from mlops_course.exercises import _lab05_contract, lab05
+from mlops_course.exercises import _bite, _lab05_contract, lab05
 from mlops_course.exercises._bite import Outcome
 
 CONTRACT = "src/upi_fraud/validation/batch_contract.py"
@@ -43,7 +43,7 @@ def test_ids_titles_and_hints_in_three_steps_holding_under_half_the_solution(exe
 
 def test_the_reference_contract_passes_by_module_name(capsys):
     lab05.batch_contract.check("upi_fraud.validation.batch_contract")
-    assert "each of 12 broken batches fails naming its column" in capsys.readouterr().out
+    assert "each of 14 broken batches fails naming its column" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("substitutions", [
@@ -77,6 +77,8 @@ def test_the_contracts_lab_stub_is_not_done(tmp_path, monkeypatch):
     ([("pa.Column(str, unique=True)", "pa.Column(str)")], "a batch with a txn_id sent twice passes your SCHEMA"),
     ([('"customer_id": pa.Column(nullable=False)', '"customer_id": pa.Column(nullable=True)')],
      "a batch with a missing customer_id passes your SCHEMA"),
+    ([('"device_id": pa.Column(nullable=False)', '"device_id": pa.Column(nullable=True)')],
+     "a batch with a missing device_id passes your SCHEMA"),
     ([("pa.Check.str_matches(APP_VERSION)", "pa.Check.str_length(1, 10)")],
      "a batch with an app version '5.7' passes your SCHEMA"),
 ])
@@ -137,6 +139,34 @@ def test_a_test_that_fails_on_the_reference_is_named(tmp_path):
         lab05.contract_tests.check(_test_file(tmp_path, text))
 
 
+def test_tests_that_import_the_schema_itself_are_judged_on_the_faulty_contracts(tmp_path, capsys):
+    text = reference_project.substituted(TESTS, (
+        "from upi_fraud.validation import data_checks\n",
+        "from upi_fraud.validation import data_checks\nfrom upi_fraud.validation.batch_contract import SCHEMA\n"), (
+        "    assert data_checks.contract_failures(clean_week) == []",
+        "    SCHEMA.validate(clean_week, lazy=True)\n    assert data_checks.contract_failures(clean_week) == []"))
+    lab05.contract_tests.check(_test_file(tmp_path, text))
+    assert "fail for each of 13 contracts" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("def test_x(:\n    pass\n", "test_contract.py is not valid Python: invalid syntax at line 1."),
+    ("import sys\nsys.exit(0)\n\n\ndef test_x():\n    assert True\n",
+     "pytest stopped before it ran a test (exit code 3): does test_contract.py call sys.exit() or pytest.exit()?"),
+    ("import os\nos._exit(0)\n", "the run of test_contract.py ended before pytest could report (does the file end"),
+    ("import missing_module_xyz\n", "pytest could not collect test_contract.py: "),
+])
+def test_a_file_that_cannot_run_as_tests_gets_one_sentence(tmp_path, text, message):
+    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
+        lab05.contract_tests.check(_test_file(tmp_path, text))
+
+
+def test_a_file_that_hangs_is_stopped_with_a_sentence(tmp_path):
+    file = _test_file(tmp_path, "import time\n\n\ndef test_wait():\n    time.sleep(60)\n")
+    with pytest.raises(_bite.BiteError, match="took over 3 s"):
+        _bite.bite(file, "_lab05_contract", reference_project.PROJECT, reference_project.ROOT, timeout=3)
+
+
 def test_a_missing_file_names_the_cell_that_writes_it(tmp_path):
     with pytest.raises(ExerciseIncorrect, match="there is no .*test_contract.py: run the %%writefile cell"):
         lab05.contract_tests.check(tmp_path / "test_contract.py")
@@ -146,8 +176,8 @@ def test_a_missing_file_names_the_cell_that_writes_it(tmp_path):
 
 
 def _outcome(fault: str, passed: int = 10, failed: int = 0, skipped: int = 0, errors: int = 0,
-             first: str = "") -> Outcome:
-    return Outcome(fault, passed, failed, skipped, errors, first)
+             first: str = "", exit_code: int = 0) -> Outcome:
+    return Outcome(fault, passed, failed, skipped, errors, first, exit_code)
 
 
 def _biting(*missed: str) -> list[Outcome]:
@@ -156,10 +186,12 @@ def _biting(*missed: str) -> list[Outcome]:
 
 
 @pytest.mark.parametrize(("outcomes", "message"), [
-    ([_outcome("", 0)], "pytest found no test in test_contract.py: name each test function test_..."),
+    ([_outcome("", 0, exit_code=5)], "pytest found no test in test_contract.py: name each test function test_..."),
     ([_outcome("", 9, skipped=1)], "1 test(s) skipped on the reference project: a skipped test checks nothing."),
     ([_outcome("", 9, errors=1, first="collecting the file: NameError: name 'pd' is not defined"),
-      *_biting()], "a test fails: collecting the file: NameError: name 'pd' is not defined."),
+      *_biting()], "pytest could not collect test_contract.py: NameError: name 'pd' is not defined"),
+    ([_outcome("", 9, failed=1, first="test_x: AssertionError: assert 'city_tier' in set()"), *_biting()],
+     "on the reference project, where the contract is right, a test fails: test_x: AssertionError"),
     ([_outcome(""), *_biting("strict")],
      "your tests all pass with a contract that refuses every batch that carries its labels along (strict=True): "),
     ([_outcome(""), *_biting("txn_id")], "a contract that accepts a repeated txn_id: add a test"),
