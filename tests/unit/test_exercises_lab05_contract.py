@@ -3,8 +3,8 @@ each typical mistake is named.
 
 5.1's wrong answers are the reference batch_contract.py with one substitution, loaded as a module of its own;
 the check validates crafted batches in-process. 5.3's check runs a test file in a fresh interpreter on the
-reference project and with thirteen faulty contracts (_bite.py, about six seconds a file): the reference file, the
-lab's stub and two typical mistakes run for real; the verdict's other sentences are tested on given outcomes.
+reference project and with thirteen faulty contracts (_bite.py, about seven seconds a file): those runs are in
+tests/integration/test_lab05_contract_bites.py; here, the verdict's sentences on given outcomes.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import pytest
 import reference_project
 
 from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone, Wrong
-from mlops_course.exercises import _bite, _lab05_contract, lab05
+from mlops_course.exercises import _lab05_contract, lab05
 from mlops_course.exercises._bite import Outcome
 
 CONTRACT = "src/upi_fraud/validation/batch_contract.py"
@@ -98,78 +98,6 @@ def test_a_module_without_schema_says_so(tmp_path, monkeypatch):
     monkeypatch.syspath_prepend(str(tmp_path))
     with pytest.raises(ExerciseIncorrect, match="there is no SCHEMA"):
         lab05.batch_contract.check("empty_contract")
-
-
-# ---------------------------------------------------------------- 5.3, run for real
-
-
-def _test_file(tmp_path: Path, text: str) -> Path:
-    file = tmp_path / "test_contract.py"
-    file.write_text(text)
-    return file
-
-
-def test_the_reference_tests_pass_on_the_reference_and_fail_for_each_fault(capsys):
-    lab05.contract_tests.check(reference_project.path(TESTS))
-    out = capsys.readouterr().out
-    assert "your 13 tests pass on the reference project, and fail for each of 13 contracts" in out
-
-
-def test_the_test_files_lab_stub_is_not_done(tmp_path):
-    with pytest.raises(ExerciseNotDone, match=re.escape("5.3")):
-        lab05.contract_tests.check(_test_file(tmp_path, reference_project.stubbed(TESTS)))
-
-
-def test_breaking_a_number_column_with_astype_object_misses_the_amount_rules(tmp_path):
-    text = reference_project.substituted(TESTS, (
-        "    if isinstance(batch[column].dtype, pd.CategoricalDtype):  # a category column takes no value it has "
-        "not seen\n        batch[column] = batch[column].cat.add_categories([value])\n",
-        "    batch[column] = batch[column].astype(object)\n"))
-    with pytest.raises(ExerciseIncorrect, match=re.escape(
-            "your tests all pass with a contract that accepts amounts of zero and below (and 1 more such "
-            "contract(s)): add a test that breaks that rule")):
-        lab05.contract_tests.check(_test_file(tmp_path, text))
-
-
-def test_a_test_that_fails_on_the_reference_is_named(tmp_path):
-    text = reference_project.substituted(TESTS, ('("city_tier", 7)', '("city_tier", 2)'))
-    with pytest.raises(ExerciseIncorrect, match=re.escape(
-            "on the reference project, where the contract is right, a test fails: "
-            "test_a_value_outside_the_contract_fails_naming_its_column[city_tier-2]: AssertionError")):
-        lab05.contract_tests.check(_test_file(tmp_path, text))
-
-
-def test_tests_that_import_the_schema_itself_are_judged_on_the_faulty_contracts(tmp_path, capsys):
-    text = reference_project.substituted(TESTS, (
-        "from upi_fraud.validation import data_checks\n",
-        "from upi_fraud.validation import data_checks\nfrom upi_fraud.validation.batch_contract import SCHEMA\n"), (
-        "    assert data_checks.contract_failures(clean_week) == []",
-        "    SCHEMA.validate(clean_week, lazy=True)\n    assert data_checks.contract_failures(clean_week) == []"))
-    lab05.contract_tests.check(_test_file(tmp_path, text))
-    assert "fail for each of 13 contracts" in capsys.readouterr().out
-
-
-@pytest.mark.parametrize(("text", "message"), [
-    ("def test_x(:\n    pass\n", "test_contract.py is not valid Python: invalid syntax at line 1."),
-    ("import sys\nsys.exit(0)\n\n\ndef test_x():\n    assert True\n",
-     "pytest stopped before it ran a test (exit code 3): does test_contract.py call sys.exit() or pytest.exit()?"),
-    ("import os\nos._exit(0)\n", "the run of test_contract.py ended before pytest could report (does the file end"),
-    ("import missing_module_xyz\n", "pytest could not collect test_contract.py: "),
-])
-def test_a_file_that_cannot_run_as_tests_gets_one_sentence(tmp_path, text, message):
-    with pytest.raises(ExerciseIncorrect, match=re.escape(message)):
-        lab05.contract_tests.check(_test_file(tmp_path, text))
-
-
-def test_a_file_that_hangs_is_stopped_with_a_sentence(tmp_path):
-    file = _test_file(tmp_path, "import time\n\n\ndef test_wait():\n    time.sleep(60)\n")
-    with pytest.raises(_bite.BiteError, match="took over 3 s"):
-        _bite.bite(file, "_lab05_contract", reference_project.PROJECT, reference_project.ROOT, timeout=3)
-
-
-def test_a_missing_file_names_the_cell_that_writes_it(tmp_path):
-    with pytest.raises(ExerciseIncorrect, match="there is no .*test_contract.py: run the %%writefile cell"):
-        lab05.contract_tests.check(tmp_path / "test_contract.py")
 
 
 # ---------------------------------------------------------------- 5.3, the verdict on given outcomes
