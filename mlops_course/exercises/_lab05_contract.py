@@ -21,6 +21,7 @@ from upi_kit import story
 
 from ..checks import Wrong, exercise
 from ._bite import NO_TESTS, BiteError, Outcome, bite
+from ._learner import learner_module
 
 # ---------------------------------------------------------------- 5.1
 
@@ -105,12 +106,7 @@ def _schema(module: Any) -> Any:
     if not isinstance(module, str):
         schema = module
     else:
-        try:
-            schema = getattr(importlib.reload(importlib.import_module(module)), "SCHEMA", None)
-        except (NotImplementedError, Wrong):
-            raise
-        except Exception as err:  # the learner's file: report, don't crash
-            raise Wrong(f"importing {module} raised {type(err).__name__}: {err}.") from None
+        schema = getattr(learner_module(module), "SCHEMA", None)
     if schema is None:
         raise Wrong("there is no SCHEMA: assign your pa.DataFrameSchema(...) to SCHEMA.")
     if not isinstance(schema, pa.DataFrameSchema):

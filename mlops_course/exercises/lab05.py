@@ -11,7 +11,6 @@ offline against GitHub's workflow schema (check-jsonschema's bundled copy) and l
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,31 +25,8 @@ from . import _lab05_cases as cases
 from ._lab05_contract import batch_contract as batch_contract  # 5.1: ex.batch_contract.check(...)
 from ._lab05_contract import contract_tests as contract_tests  # 5.3: ex.contract_tests.check(...)
 from ._lab05_workflow import pull_request_job
-
-
-def module_file(name: str) -> str:
-    """Where a module of the learner's package lives, as the learner sees it: upi_fraud.ct.labels ->
-    project/src/upi_fraud/ct/labels.py."""
-    return "project/src/" + name.replace(".", "/") + ".py"
-
-
-def _learner_function(given: Any, attr: str) -> Any:
-    """The learner's function, or, given a module name, that module imported afresh (its stub says "not done")."""
-    if not isinstance(given, str):
-        return given
-    try:
-        module = importlib.reload(importlib.import_module(given))
-    except ModuleNotFoundError as err:
-        if err.name != given:
-            raise Wrong(f"importing {given} failed: no module named {err.name}.") from None
-        raise Wrong(f"there is no module {given}: run the %%writefile cell that writes {module_file(given)}.") from None
-    except (NotImplementedError, Wrong):
-        raise
-    except Exception as err:  # the learner's file: report, don't crash
-        raise Wrong(f"importing {given} raised {type(err).__name__}: {err}.") from None
-    if not callable(getattr(module, attr, None)):
-        raise Wrong(f"{module_file(given)} has no function {attr}: keep the name the exercise gives.")
-    return getattr(module, attr)
+from ._learner import learner_function as _learner_function  # labs 06 and 07 import it from here
+from ._learner import module_file as module_file
 
 
 def _unchanged(before: pd.DataFrame, after: pd.DataFrame) -> bool:

@@ -93,6 +93,13 @@ def test_a_dict_of_columns_is_not_a_schema():
         lab05.batch_contract.check({"txn_id": "str"})
 
 
+def test_a_module_that_does_not_exist_is_named_with_the_file_that_writes_it():
+    with pytest.raises(ExerciseIncorrect, match=re.escape(
+            "there is no module upi_fraud.validation.nowhere: run the %%writefile cell that writes "
+            "project/src/upi_fraud/validation/nowhere.py.")):
+        lab05.batch_contract.check("upi_fraud.validation.nowhere")
+
+
 def test_a_module_without_schema_says_so(tmp_path, monkeypatch):
     (tmp_path / "empty_contract.py").write_text("CONTRACT = None\n")
     monkeypatch.syspath_prepend(str(tmp_path))
