@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..checks import Wrong
+
 #: The reference run's name in the results.
 REFERENCE = ""
 #: Seconds the whole run may take (the reference and every fault: about seven seconds for lab 05's file).
@@ -150,6 +152,43 @@ def bite(test_file: Path, faults_module: str, reference: Path, course_root: Path
             raise BiteError(f"the run of {test_file.name} ended before pytest could report (does the file end the "
                             f"interpreter, with os._exit or a crash?): {said}")
         return [Outcome(**row) for row in json.loads(result.read_text())]
+
+
+@dataclass(frozen=True)
+class Faults:
+    """How a verdict speaks of one exercise's faults: "a contract that accepts any channel"."""
+
+    exercise: str  # "5.3"
+    kind: str  # what each fault is: "contract", "model"
+    reference: str  # where every test must pass: "on the reference project, where the contract is right"
+    misses: dict[str, str]  # {fault: what the faulty thing then does, after "a <kind> that"}
+    advice: dict[str, str]  # {fault: what to add}; the key "" is the advice for a fault without its own
+    caught: str  # the faults, for the success message: "contracts that miss one rule"
+
+
+def verdict(outcomes: list[Outcome], file: Path, faults: Faults) -> str:
+    """The learner's file judged from its outcomes: the reference first, then one per fault, in FAULTS' order."""
+    reference, *faulted = outcomes
+    if "is not done yet" in reference.first_problem:
+        raise NotImplementedError(f"Exercise {faults.exercise} is not done yet: write the tests in tests/{file.name}")
+    if reference.first_problem.startswith("collecting the file"):
+        raise Wrong(f"pytest could not collect {file.name}: {reference.first_problem.partition(': ')[2]}")
+    if reference.ran == 0 and reference.exit_code != NO_TESTS:
+        raise Wrong(f"pytest stopped before it ran a test (exit code {reference.exit_code}): does {file.name} call "
+                    "sys.exit() or pytest.exit()? A test file only defines tests.")
+    if reference.ran == 0:
+        raise Wrong(f"pytest found no test in {file.name}: name each test function test_...")
+    if reference.bites:
+        raise Wrong(f"{faults.reference}, a test fails: {reference.first_problem}. A test must pass on correct code.")
+    if reference.skipped:
+        raise Wrong(f"{reference.skipped} test(s) skipped on the reference project: a skipped test checks nothing.")
+    missed = [o.fault for o in faulted if not o.bites]
+    if missed:
+        more = f" (and {len(missed) - 1} more such {faults.kind}(s))" if len(missed) > 1 else ""
+        advice = faults.advice.get(missed[0], faults.advice.get("", ""))
+        raise Wrong(f"your tests all pass with a {faults.kind} that {faults.misses[missed[0]]}{more}: {advice}")
+    return (f"Right: your {reference.passed} tests pass {faults.reference}, and fail for each "
+            f"of {len(faulted)} {faults.caught} ({', '.join(faults.misses)}).")
 
 
 def main(argv: list[str]) -> int:

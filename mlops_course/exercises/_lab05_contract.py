@@ -20,7 +20,7 @@ import pandas as pd
 from upi_kit import story
 
 from ..checks import Wrong, exercise
-from ._bite import NO_TESTS, BiteError, Outcome, bite
+from ._bite import BiteError, Faults, bite, verdict
 from ._learner import learner_module
 
 # ---------------------------------------------------------------- 5.1
@@ -212,29 +212,10 @@ MISSES: dict[str, tuple[str, Callable[[Any], Any]]] = {
 FAULTS = {name: _patched(change) for name, (_, change) in MISSES.items()}
 
 
-def _verdict(outcomes: list[Outcome], file: Path) -> str:
-    reference, *faulted = outcomes
-    if "is not done yet" in reference.first_problem:
-        raise NotImplementedError("Exercise 5.3 is not done yet: write the tests in tests/test_contract.py")
-    if reference.first_problem.startswith("collecting the file"):
-        raise Wrong(f"pytest could not collect {file.name}: {reference.first_problem.partition(': ')[2]}")
-    if reference.ran == 0 and reference.exit_code != NO_TESTS:
-        raise Wrong(f"pytest stopped before it ran a test (exit code {reference.exit_code}): does {file.name} call "
-                    "sys.exit() or pytest.exit()? A test file only defines tests.")
-    if reference.ran == 0:
-        raise Wrong(f"pytest found no test in {file.name}: name each test function test_...")
-    if reference.bites:
-        raise Wrong(f"on the reference project, where the contract is right, a test fails: {reference.first_problem}. "
-                    "A test must pass on correct code.")
-    if reference.skipped:
-        raise Wrong(f"{reference.skipped} test(s) skipped on the reference project: a skipped test checks nothing.")
-    missed = [MISSES[o.fault][0] for o in faulted if not o.bites]
-    if missed:
-        more = f" (and {len(missed) - 1} more such contract(s))" if len(missed) > 1 else ""
-        raise Wrong(f"your tests all pass with a contract that {missed[0]}{more}: add a test that breaks that "
-                    "rule in a clean week and asserts the contract names the column.")
-    return (f"Right: your {reference.passed} tests pass on the reference project, and fail for each of "
-            f"{len(faulted)} contracts that miss one rule ({', '.join(MISSES)}).")
+VERDICT = Faults("5.3", "contract", "on the reference project, where the contract is right",
+                 {name: what for name, (what, _) in MISSES.items()},
+                 {"": "add a test that breaks that rule in a clean week and asserts the contract names the column."},
+                 "contracts that miss one rule")
 
 
 @exercise(
@@ -265,4 +246,4 @@ def contract_tests(path: Any) -> str:
         outcomes = bite(file, "_lab05_contract", reference(), course_root())
     except BiteError as err:
         raise Wrong(str(err)) from None
-    return _verdict(outcomes, file)
+    return verdict(outcomes, file, VERDICT)

@@ -30,7 +30,7 @@ def _test_file(tmp_path: Path, text: str) -> Path:
 def test_the_reference_tests_pass_on_the_reference_and_fail_for_each_fault(capsys):
     lab05.contract_tests.check(reference_project.path(TESTS))
     out = capsys.readouterr().out
-    assert "your 13 tests pass on the reference project, and fail for each of 13 contracts" in out
+    assert "your 13 tests pass on the reference project, where the contract is right, and fail for each of 13 contracts" in out
 
 
 def test_the_test_files_lab_stub_is_not_done(tmp_path):

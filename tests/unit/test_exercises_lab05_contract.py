@@ -17,7 +17,7 @@ import reference_project
 
 from mlops_course.checks import ExerciseIncorrect, ExerciseNotDone, Wrong
 from mlops_course.exercises import _lab05_contract, lab05
-from mlops_course.exercises._bite import Outcome
+from mlops_course.exercises._bite import Outcome, verdict
 
 CONTRACT = "src/upi_fraud/validation/batch_contract.py"
 TESTS = "tests/test_contract.py"
@@ -135,4 +135,4 @@ def _biting(*missed: str) -> list[Outcome]:
 ])
 def test_the_verdict_names_what_the_tests_miss(outcomes, message):
     with pytest.raises(Wrong, match=re.escape(message)):
-        _lab05_contract._verdict(outcomes, Path("test_contract.py"))
+        verdict(outcomes, Path("test_contract.py"), _lab05_contract.VERDICT)
