@@ -15,6 +15,8 @@ import os
 
 import pytest
 
+from upi_fraud.dates import as_of
+from upi_fraud.validation.judging import Frame, UnderTest, judged_frame, load
 from upi_kit import data
 
 
@@ -26,3 +28,17 @@ def data_size() -> str:
 @pytest.fixture(scope="session")
 def upi(data_size: str) -> data.UPIData:
     return data.load(data_size, seed=int(os.environ.get("SEED", "42")))
+
+
+@pytest.fixture(scope="module")
+def under_test() -> UnderTest:
+    """The model the model tests judge (MODEL_URI)."""
+    return load(os.environ.get("MODEL_URI", "models:/upi-fraud-detector@champion"))
+
+
+@pytest.fixture(scope="module")
+def frame(upi: data.UPIData, under_test: UnderTest) -> Frame:
+    """The payments it is judged on (EVAL_FROM..EVAL_TO, labels as of LABELS_AS_OF), scored, with its threshold."""
+    labels = os.environ.get("LABELS_AS_OF")
+    return judged_frame(upi, under_test, os.environ.get("EVAL_FROM"), os.environ.get("EVAL_TO"),
+                        as_of(labels) if labels else None)

@@ -86,15 +86,17 @@ class Decision:
 
 
 def model_tests(version: str, p: Plan, config: CTConfig, champion: str | None = None) -> ModelTests:
-    """The project's model tests (tests/test_model.py) on this version and this holdout, with the labels as of;
-    with a champion, its recall per fraud type on the same holdout is a floor the challenger may stay at."""
+    """The project's model tests (tests/test_model.py and test_behaviour.py) on this version and this holdout, with
+    the labels as of; with a champion, its recall per fraud type on the same holdout is a floor the challenger may
+    stay at."""
     env = {**os.environ, "MODEL_URI": f"models:/{config.model_name}/{version}", "DATA_SIZE": config.data_size,
            "SEED": str(config.seed), "EVAL_FROM": str(p.holdout_start.date()),
            "EVAL_TO": str(p.holdout["event_timestamp"].max().tz_convert(story.TIMEZONE).date()),
            "LABELS_AS_OF": p.as_of.isoformat(), "MLFLOW_TRACKING_URI": mlflow.get_tracking_uri(),
            **({"CHAMPION_URI": f"models:/{config.model_name}/{champion}"} if champion else {})}
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "--color=no", "-p", "no:cacheprovider", "-p",
-                           "no:nbval", "tests/test_model.py"], cwd=layout.PROJECT, env=env, capture_output=True, text=True)
+                           "no:nbval", "tests/test_model.py", "tests/test_behaviour.py"], cwd=layout.PROJECT, env=env,
+                          capture_output=True, text=True)
     lines = [line for line in done.stdout.splitlines() if line.strip()]
     failed = [line.split(" - ")[0].removeprefix("FAILED ") for line in lines if line.startswith("FAILED")]
     return ModelTests(done.returncode == 0, lines[-1] if lines else done.stderr.strip()[-300:], failed)

@@ -7,7 +7,8 @@ would expect, on cases nobody labelled:
 * minimum functionality: a canonical account-takeover burst alerts;
 * slices: good customers in each city tier are stopped at about the same rate.
 
-Given in lab 05; the direction test is yours (direction.py). tests/test_model.py runs them all.
+Given in lab 05; direction_share is yours (direction.py, 5.4), and so are the tests (tests/test_behaviour.py, 5.5),
+but for the slices, a quality question (tests/test_model.py).
 """
 
 from __future__ import annotations

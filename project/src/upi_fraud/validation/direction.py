@@ -2,7 +2,7 @@
 
 The twin gets a new device, a night hour, five times the amount and a new payee (behaviour.RISKIER and
 AMOUNT_FACTOR). One riskier case proves nothing about a model; the share of many generated twins that
-score strictly higher does. tests/test_model.py demands at least 90%.
+score strictly higher does. tests/test_behaviour.py demands at least 90%.
 """
 
 from __future__ import annotations
