@@ -20,8 +20,9 @@ import pandas as pd
 from ..checks import Wrong, exercise
 from ._bite import BiteError, Faults, bite, verdict
 
-#: The amount every payment gets in the eyes of a model that ignores it (a typical UPI payment).
-TYPICAL_AMOUNT_INR = 1_000.0
+#: The amount every payment gets in the eyes of a model that ignores it: a large one, so that account takeovers
+#: (₹15,000 to ₹60,000) still alert and only a test that changes the amount alone can tell.
+TYPICAL_AMOUNT_INR = 30_000.0
 #: What a model blind to account takeovers does to their scores: a tenth, far under any threshold.
 TAKEOVER_DAMPING = 0.1
 #: Seconds the whole run may take: the reference and three faults, each loading the champion and the data.
@@ -89,7 +90,7 @@ def _inputs_read_the_id() -> Iterator[None]:
 
 #: {fault: (what the faulty model does, after "a model that"), what to add}.
 MISSES: dict[str, tuple[str, str]] = {
-    "amount": ("ignores the amount (it scores every payment as if it were ₹1,000)",
+    "amount": ("ignores the amount (it scores every payment as if it were ₹30,000)",
                "add a test that multiplies the amount alone, on many payments, and demands that the score rises "
                "for a share of them (the riskier twin changes four things at once, so it cannot say which one the "
                "model ignores)."),

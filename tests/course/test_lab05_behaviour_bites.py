@@ -48,7 +48,7 @@ def test_the_given_directional_test_alone_catches_none_of_the_three(champion, tm
     given = text[:text.index("### BEGIN SOLUTION")].replace("from upi_fraud import features\n", "")
     with pytest.raises(ExerciseIncorrect, match=re.escape(
             "your tests all pass with a model that ignores the amount (it scores every payment as if it were "
-            "₹1,000) (and 2 more such model(s)): add a test that multiplies the amount alone")):
+            "₹30,000) (and 2 more such model(s)): add a test that multiplies the amount alone")):
         lab05.behaviour_tests.check(_test_file(tmp_path, given))
 
 
@@ -61,11 +61,12 @@ def test_a_renaming_test_that_never_renames_misses_a_model_that_reads_the_id(cha
         lab05.behaviour_tests.check(_test_file(tmp_path, text))
 
 
-def test_an_amount_test_that_demands_every_payment_rises_fails_on_the_champion(champion, tmp_path):
-    text = reference_project.substituted(TESTS, ("assert share >= AMOUNT_SHARE", "assert share == 1.0"))
+def test_an_amount_test_that_counts_equal_scores_as_raised_misses_a_model_that_ignores_the_amount(champion, tmp_path):
+    text = reference_project.substituted(TESTS, ("under_test.predict(larger) > under_test.predict(sample)",
+                                                  "under_test.predict(larger) >= under_test.predict(sample)"))
     with pytest.raises(ExerciseIncorrect, match=re.escape(
-            "on the reference project, with the workspace's champion, a test fails: "
-            "test_larger_amount_raises_the_score: AssertionError: 5x the amount raised the score of only")):
+            "your tests all pass with a model that ignores the amount (it scores every payment as if it were "
+            "₹30,000): add a test that multiplies the amount alone")):
         lab05.behaviour_tests.check(_test_file(tmp_path, text))
 
 

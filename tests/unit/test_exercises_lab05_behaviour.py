@@ -93,7 +93,7 @@ def _biting(*missed: str) -> list[Outcome]:
                        "customer is renamed): add a test that scores the same payments with every customer renamed"),
     (("takeover",), "a model that misses account takeovers (a new device sending a large intent payment to a "
                     "person): add a test that builds canonical takeover bursts (behaviour.takeover_bursts)"),
-    (("amount", "takeover"), "a model that ignores the amount (it scores every payment as if it were ₹1,000) "
+    (("amount", "takeover"), "a model that ignores the amount (it scores every payment as if it were ₹30,000) "
                              "(and 1 more such model(s)): add a test that multiplies the amount alone"),
 ])
 def test_the_verdict_names_the_first_behaviour_no_test_catches(missed, message):
