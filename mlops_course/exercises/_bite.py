@@ -191,6 +191,22 @@ def verdict(outcomes: list[Outcome], file: Path, faults: Faults) -> str:
             f"of {len(faulted)} {faults.caught} ({', '.join(faults.misses)}).")
 
 
+def judge(path: Any, faults_module: str, faults: Faults, timeout: float = TIMEOUT) -> str:
+    """A bite exercise's check: the learner's test file run on the reference project and on each fault of
+    `faults_module`, then the verdict; a file that cannot run as tests is Wrong, in one sentence."""
+    from ..project import reference
+    from ..workspace import course_root
+
+    file = Path(path)
+    if not file.is_file():
+        raise Wrong(f"there is no {file}: run the %%writefile cell that writes it.")
+    try:
+        outcomes = bite(file, faults_module, reference(), course_root(), timeout=timeout)
+    except BiteError as err:
+        raise Wrong(str(err)) from None
+    return verdict(outcomes, file, faults)
+
+
 def main(argv: list[str]) -> int:
     test_file, faults_module, result = argv
     rows = _run_all(test_file, faults_module)

@@ -11,14 +11,13 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..checks import Wrong, exercise
-from ._bite import BiteError, Faults, bite, verdict
+from ..checks import exercise
+from ._bite import Faults, judge
 
 #: The amount every payment gets in the eyes of a model that ignores it: a large one, so that account takeovers
 #: (₹15,000 to ₹60,000) still alert and only a test that changes the amount alone can tell.
@@ -130,14 +129,4 @@ VERDICT = Faults("5.5", "model", "on the reference project, with the workspace's
     ),
 )
 def behaviour_tests(path: Any) -> str:
-    from ..project import reference
-    from ..workspace import course_root
-
-    file = Path(path)
-    if not file.is_file():
-        raise Wrong(f"there is no {file}: run the %%writefile cell that writes it.")
-    try:
-        outcomes = bite(file, "_lab05_behaviour", reference(), course_root(), timeout=TIMEOUT)
-    except BiteError as err:
-        raise Wrong(str(err)) from None
-    return verdict(outcomes, file, VERDICT)
+    return judge(path, "_lab05_behaviour", VERDICT, timeout=TIMEOUT)

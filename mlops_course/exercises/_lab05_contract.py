@@ -13,14 +13,13 @@ import copy
 import importlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from upi_kit import story
 
 from ..checks import Wrong, exercise
-from ._bite import BiteError, Faults, bite, verdict
+from ._bite import Faults, judge
 from ._learner import learner_module
 
 # ---------------------------------------------------------------- 5.1
@@ -236,14 +235,4 @@ VERDICT = Faults("5.3", "contract", "on the reference project, where the contrac
     ),
 )
 def contract_tests(path: Any) -> str:
-    from ..project import reference
-    from ..workspace import course_root
-
-    file = Path(path)
-    if not file.is_file():
-        raise Wrong(f"there is no {file}: run the %%writefile cell that writes it.")
-    try:
-        outcomes = bite(file, "_lab05_contract", reference(), course_root())
-    except BiteError as err:
-        raise Wrong(str(err)) from None
-    return verdict(outcomes, file, VERDICT)
+    return judge(path, "_lab05_contract", VERDICT)
