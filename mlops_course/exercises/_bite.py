@@ -8,9 +8,10 @@ a fault is a context manager that patches one thing of the reference project whi
 faults take seconds, not a dozen interpreter starts). A file that is not Python, hangs, or ends the interpreter
 is a BiteError: one sentence for the learner, never a traceback.
 
-    python -m mlops_course.exercises._bite <test file> <faults module> <result.json>
+    python -m mlops_course.exercises._bite <faults module> <result.json> <test file>...
 
-`<faults module>` names a module of this package with FAULTS: {name: () -> context manager}.
+`<faults module>` names a module of this package with FAULTS: {name: () -> context manager}, and optionally
+`session`: a context manager around all the runs (what they share, started once).
 """
 
 from __future__ import annotations
@@ -23,12 +24,13 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, ExitStack, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..checks import Wrong
+from ..errors import CourseError
 
 #: The reference run's name in the results.
 REFERENCE = ""
@@ -70,6 +72,10 @@ class BiteError(Exception):
     """The learner's file could not be run as tests (its message says why, in one sentence)."""
 
 
+class SetupError(CourseError):
+    """What the learner's tests run against could not be started: the course's problem, not the learner's file."""
+
+
 class _Collector:
     """A pytest plugin that counts outcomes and keeps the first failure's message."""
 
@@ -101,19 +107,27 @@ class _Collector:
             self._remember(name, report)
 
 
-def _run_all(test_file: str, faults_module: str) -> list[dict[str, Any]]:
+def _run_all(test_files: list[str], faults_module: str) -> list[dict[str, Any]]:
     import pytest
 
-    faults = importlib.import_module(f"mlops_course.exercises.{faults_module}").FAULTS
-    results = []
-    for name in [REFERENCE, *faults]:
-        collector = _Collector()
-        planted: AbstractContextManager[Any] = faults[name]() if name else nullcontext()
-        with planted:
-            code = pytest.main([test_file, "-q", "--import-mode=importlib"], plugins=[collector])
-        results.append({"fault": name, "passed": collector.counts["passed"], "failed": collector.counts["failed"],
-                        "skipped": collector.counts["skipped"], "errors": collector.counts["errors"],
-                        "first_problem": collector.first, "exit_code": int(code)})
+    module = importlib.import_module(f"mlops_course.exercises.{faults_module}")
+    faults, session = module.FAULTS, getattr(module, "session", nullcontext)
+    results: list[dict[str, Any]] = []
+    with ExitStack() as shared:
+        try:  # what every run shares, started once (lab 05's service: one server for every fault)
+            shared.enter_context(session())
+        except Exception as err:
+            return [{"setup_error": " ".join(str(err).split())[:600]}]
+        for name in [REFERENCE, *faults]:
+            planted: AbstractContextManager[Any] = faults[name]() if name else nullcontext()
+            with planted:
+                for test_file in test_files:
+                    collector = _Collector()
+                    code = pytest.main([test_file, "-q", "--import-mode=importlib"], plugins=[collector])
+                    results.append({"file": Path(test_file).name, "fault": name, "passed": collector.counts["passed"],
+                                    "failed": collector.counts["failed"], "skipped": collector.counts["skipped"],
+                                    "errors": collector.counts["errors"], "first_problem": collector.first,
+                                    "exit_code": int(code)})
     return results
 
 
@@ -129,29 +143,46 @@ def _compiles(test_file: Path) -> None:
 def bite(test_file: Path, faults_module: str, reference: Path, course_root: Path,
          timeout: float = TIMEOUT) -> list[Outcome]:
     """Run `test_file` (a copy of it, beside the reference project's conftest.py) on the reference and each fault."""
-    _compiles(test_file)
+    return bite_many([test_file], faults_module, reference, course_root, timeout)[test_file.name]
+
+
+def bite_many(test_files: list[Path], faults_module: str, reference: Path, course_root: Path,
+              timeout: float = TIMEOUT) -> dict[str, list[Outcome]]:
+    """bite() for several files (distinct names) in one run: what the faults share starts once (the course's tests
+    judge many variants of a file this way). {file name: its outcomes, the reference first}."""
+    for test_file in test_files:
+        _compiles(test_file)
+    names = " and ".join(sorted({f.name for f in test_files}))
     with tempfile.TemporaryDirectory(prefix="bite-") as tmp:
         folder = Path(tmp) / "tests"
         folder.mkdir()
         shutil.copyfile(reference / "tests" / "conftest.py", folder / "conftest.py")
-        shutil.copyfile(test_file, folder / test_file.name)
+        for test_file in test_files:
+            shutil.copyfile(test_file, folder / test_file.name)
         (Path(tmp) / "pytest.ini").write_text(PYTEST_INI)
         result = Path(tmp) / "result.json"
         env = {**os.environ, "DATA_SIZE": "ci", "SEED": "42", "PYTHONDONTWRITEBYTECODE": "1",
                "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1",  # the learner's file needs pytest alone: start in a second
                "PYTHONPATH": os.pathsep.join([str(reference / "src"), str(course_root)])}
         try:
-            done = subprocess.run([sys.executable, "-m", "mlops_course.exercises._bite", str(folder / test_file.name),
-                                   faults_module, str(result)], cwd=tmp, env=env, capture_output=True, text=True,
-                                  timeout=timeout)
+            done = subprocess.run([sys.executable, "-m", "mlops_course.exercises._bite", faults_module, str(result),
+                                   *[str(folder / f.name) for f in test_files]], cwd=tmp, env=env,
+                                  capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
-            raise BiteError(f"running {test_file.name} on the reference and every fault took over {timeout:.0f} s "
+            raise BiteError(f"running {names} on the reference and every fault took over {timeout:.0f} s "
                             "(it takes seconds): does a test wait or loop forever?") from None
         if not result.exists():
             said = " ".join(done.stderr.split()[-40:]) or f"exit code {done.returncode}, nothing on stderr"
-            raise BiteError(f"the run of {test_file.name} ended before pytest could report (does the file end the "
+            raise BiteError(f"the run of {names} ended before pytest could report (does the file end the "
                             f"interpreter, with os._exit or a crash?): {said}")
-        return [Outcome(**row) for row in json.loads(result.read_text())]
+        rows = json.loads(result.read_text())
+        if rows and "setup_error" in rows[0]:
+            raise SetupError(f"The check could not start what {names} runs against (nothing to do with your "
+                             f"file): {rows[0]['setup_error']}")
+        outcomes: dict[str, list[Outcome]] = {f.name: [] for f in test_files}
+        for row in rows:
+            outcomes[row.pop("file")].append(Outcome(**row))
+        return outcomes
 
 
 @dataclass(frozen=True)
@@ -208,8 +239,8 @@ def judge(path: Any, faults_module: str, faults: Faults, timeout: float = TIMEOU
 
 
 def main(argv: list[str]) -> int:
-    test_file, faults_module, result = argv
-    rows = _run_all(test_file, faults_module)
+    faults_module, result, *test_files = argv
+    rows = _run_all(test_files, faults_module)
     Path(result).write_text(json.dumps(rows))
     return 0
 

@@ -166,7 +166,7 @@ def direction_cases() -> list[tuple[str, pd.DataFrame, Model]]:
     ]
 
 
-# ---------------------------------------------------------------- 5.7
+# ---------------------------------------------------------------- 5.8
 
 AS_OF_IST = pd.Timestamp("2025-09-01 00:00", tz=story.TIMEZONE)  # 2025-08-31 18:30 UTC
 
@@ -190,7 +190,7 @@ def label_rows(as_of: pd.Timestamp) -> pd.DataFrame:
 
 
 def label_cases() -> list[tuple[str, pd.DataFrame, pd.Timestamp, pd.Series]]:
-    """(what, tx, as_of, the right labels) for 5.7: as_of in IST or UTC, rows shuffled, another index."""
+    """(what, tx, as_of, the right labels) for 5.8: as_of in IST or UTC, rows shuffled, another index."""
     out = []
     for what, as_of, index in [("as_of = midnight IST, 1 September (tx in UTC), indexed by txn_id", AS_OF_IST, "txn"),
                                ("as_of = 06:00 UTC, 1 October, rows shuffled",
@@ -208,7 +208,7 @@ def label_cases() -> list[tuple[str, pd.DataFrame, pd.Timestamp, pd.Series]]:
     return out
 
 
-# ---------------------------------------------------------------- 5.6
+# ---------------------------------------------------------------- 5.7
 
 RIGHT_WORKFLOW = """\
 name: ci

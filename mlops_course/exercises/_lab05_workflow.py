@@ -1,4 +1,4 @@
-"""Reading the learner's pull-request workflow (lab 05, exercise 5.6): GitHub's schema first, then the job.
+"""Reading the learner's pull-request workflow (lab 05, exercise 5.7): GitHub's schema first, then the job.
 
 The schema is check-jsonschema's bundled copy of SchemaStore's github-workflow.json, so the check works offline
 and reports the same best match as `check-jsonschema --builtin-schema vendor.github-workflows FILE`, in-process
@@ -40,7 +40,7 @@ def _load(path: Path) -> dict:
         raise Wrong(f"{path} is not in .github/workflows/: GitHub runs only the workflow files found there.")
     text = path.read_text(encoding="utf-8")
     if "NotImplementedError" in text and "not done yet" in text:
-        raise NotImplementedError("5.6")  # the stub a generated lab leaves: the check reports "not done yet"
+        raise NotImplementedError("5.7")  # the stub a generated lab leaves: the check reports "not done yet"
     from ruamel.yaml import YAML
     from ruamel.yaml.error import MarkedYAMLError, YAMLError
 

@@ -1,11 +1,11 @@
 """Checks for lab 05 (CI/CD for ML).
 
 5.1 (the pandera batch contract) and 5.3 (the tests that prove it bites) are in _lab05_contract.py. 5.2, 5.4 and
-5.7 are pieces of the project that CI runs: a data test (upi_fraud/validation/units.py), a behavioural test of
+5.8 are pieces of the project that CI runs: a data test (upi_fraud/validation/units.py), a behavioural test of
 the model (validation/direction.py) and the label cut of continuous training (ct/labels.py). Each check runs the
 learner's code on crafted cases where the usual mistakes give another answer (one broken app version in four, a
 few huge payments, amounts /100, five rows, a constant model, hours in UTC, a fraud reported after the cut, a
-payment exactly at it) and names the mistake. 5.6 reads the pull-request workflow the learner wrote, validates it
+payment exactly at it) and names the mistake. 5.7 reads the pull-request workflow the learner wrote, validates it
 offline against GitHub's workflow schema (check-jsonschema's bundled copy) and looks for what a pull request needs.
 """
 
@@ -25,6 +25,7 @@ from . import _lab05_cases as cases
 from ._lab05_behaviour import behaviour_tests as behaviour_tests  # 5.5: ex.behaviour_tests.check(...)
 from ._lab05_contract import batch_contract as batch_contract  # 5.1: ex.batch_contract.check(...)
 from ._lab05_contract import contract_tests as contract_tests  # 5.3: ex.contract_tests.check(...)
+from ._lab05_service import service_contract_tests as service_contract_tests  # 5.6: ex.service_contract_tests
 from ._lab05_workflow import pull_request_job
 from ._learner import learner_function as _learner_function  # labs 06 and 07 import it from here
 from ._learner import module_file as module_file
@@ -237,7 +238,7 @@ def direction(direction_share: Any) -> str:
             "shuffled rows; X unchanged.")
 
 
-# ---------------------------------------------------------------- 5.7
+# ---------------------------------------------------------------- 5.8
 
 
 def _labels(out: Any) -> pd.Series:
@@ -298,7 +299,7 @@ def _label_mistake(tx: pd.DataFrame, got: pd.Series, want: pd.Series, as_of: pd.
 
 
 @exercise(
-    "5.7",
+    "5.8",
     "the as-of label cut",
     hint=(
         "Continuous training on day as_of may use the payments made before as_of, labelled with what the bank "
@@ -326,11 +327,11 @@ def label_cut(known_as_of: Any) -> str:
             "never-reported frauds, legitimate rows kept, as_of in IST against UTC times.")
 
 
-# ---------------------------------------------------------------- 5.6
+# ---------------------------------------------------------------- 5.7
 
 
 @exercise(
-    "5.6",
+    "5.7",
     "the pull-request job",
     hint=(
         "A workflow is YAML that GitHub reads from .github/workflows/: which events start it, and the jobs to "

@@ -32,7 +32,7 @@ FAULTS = {
                        "tests/test_behaviour.py"),
     "500-on-missing-field": ("src/upi_fraud/serving/request_schema.py", "city_tier: Annotated[int, Field(strict=True, ge=1, le=3)]",
                              "city_tier: Annotated[int, Field(strict=True, ge=1, le=3)] | None = None",
-                             "tests/test_service.py"),
+                             "tests/test_service_contract.py"),
 }
 
 

@@ -1,10 +1,10 @@
 """Lab 05's checks accept the right answers in their usual variants and name each typical mistake.
 
-5.2, 5.4 and 5.7 are learner modules of the reference project (upi_fraud/validation/units.py,
-validation/direction.py, ct/labels.py), 5.6 its pull-request workflow (.github/workflows/ci.yml); 5.1 and 5.3 (the
+5.2, 5.4 and 5.8 are learner modules of the reference project (upi_fraud/validation/units.py,
+validation/direction.py, ct/labels.py), 5.7 its pull-request workflow (.github/workflows/ci.yml); 5.1 and 5.3 (the
 batch contract and its tests) have their own file, test_exercises_lab05_contract.py. The right answer is the reference file
 itself; a typical wrong answer is the same file with one substitution, loaded as a module of its own
-(reference_project.variant). 5.6's other workflows are the crafted texts of the cases module, written to a
+(reference_project.variant). 5.7's other workflows are the crafted texts of the cases module, written to a
 temporary .github/workflows/. No server, no network.
 """
 
@@ -47,7 +47,7 @@ def _solution_lines(exercise):
 def test_the_ids_and_titles_are_the_labs():
     assert [(e.id, e.title) for e in (lab05.unit_change, lab05.direction, lab05.label_cut, lab05.workflow)] == [
         ("5.2", "the unit-change data test"), ("5.4", "the directional behavioural test"),
-        ("5.7", "the as-of label cut"), ("5.6", "the pull-request job")]
+        ("5.8", "the as-of label cut"), ("5.7", "the pull-request job")]
 
 
 @pytest.mark.parametrize("ex_id", sorted(BY_ID))
@@ -58,7 +58,7 @@ def test_the_solution_shows_the_reference_files_block(capsys, ex_id):
     assert capsys.readouterr().out == f"Solution for exercise {ex_id}:\n\n{code.rstrip()}\n"
 
 
-@pytest.mark.parametrize("ex_id", ["5.2", "5.4", "5.7"])
+@pytest.mark.parametrize("ex_id", ["5.2", "5.4", "5.8"])
 def test_the_solution_block_is_inside_the_checked_function(ex_id):
     exercise = BY_ID[ex_id]
     rel, _, attr = MODULES[exercise]
@@ -80,14 +80,14 @@ def test_the_hints_hold_less_than_half_the_solution(ex_id):
 
 
 @pytest.mark.parametrize(("ex_id", "said"), [("5.2", "crafted batches"), ("5.4", "crafted models"),
-                                             ("5.7", "crafted cuts")])
+                                             ("5.8", "crafted cuts")])
 def test_given_its_module_name_the_check_imports_the_reference_and_passes_it(capsys, ex_id, said):
     exercise = BY_ID[ex_id]
     exercise.check(MODULES[exercise][1])
     assert said in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("ex_id", ["5.2", "5.4", "5.7"])
+@pytest.mark.parametrize("ex_id", ["5.2", "5.4", "5.8"])
 def test_the_generated_labs_stub_means_not_done(tmp_path, ex_id):
     exercise = BY_ID[ex_id]
     rel, _, attr = MODULES[exercise]
@@ -268,7 +268,7 @@ def test_the_checks_riskier_twin_is_the_projects():
         assert np.allclose(twin[column], x[column] * AMOUNT_FACTOR), column
 
 
-# ---------------------------------------------------------------- 5.7
+# ---------------------------------------------------------------- 5.8
 
 
 def numpy_known(tx, as_of):
@@ -338,7 +338,7 @@ def test_the_label_cases_hold_every_edge():
         assert not isinstance(tx.index, pd.RangeIndex) and len(want) < len(tx)
 
 
-# ---------------------------------------------------------------- 5.6
+# ---------------------------------------------------------------- 5.7
 
 
 def _written(tmp_path, text, name="ci.yml"):
@@ -430,5 +430,5 @@ def test_a_workflow_outside_github_workflows_is_explained(tmp_path):
 
 
 def test_the_generated_labs_workflow_stub_means_not_done(tmp_path):
-    with pytest.raises(ExerciseNotDone, match=re.escape("5.6")):
+    with pytest.raises(ExerciseNotDone, match=re.escape("5.7")):
         lab05.workflow.check(_written(tmp_path, reference_project.stubbed(WORKFLOW)))
