@@ -60,7 +60,7 @@ RUN_SECONDS = {
     "02-experiment-tracking": 75,
     "03-feature-store": 92,
     "04-model-serving": 131,
-    "05-ci-for-ml": 393,
+    "05-ci-for-ml": 530,
     "06-monitoring": 179,
     "07-capstone": 495,
 }
