@@ -5,7 +5,7 @@ write-back of fresh features. Each check runs the learner's code on crafted inpu
 give another answer (ties at the threshold, a bool amount, a null OS, the event exactly one window old, a twin
 at the same second) and names the mistake. 4.4 is the BentoML service itself: its declaration, and its endpoints
 run on crafted payments with a recorder in place of the runtime (_lab04_service.py). 4.5 and 4.6 read what the
-running service answered.
+running service answered. 4.7 is the batch client, run against a crafted service (_lab04_client.py).
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from upi_kit import story
 
 from ..checks import Wrong, call_learner, exercise, require_type
 from ._lab04_cases import MUST_ACCEPT, MUST_REFUSE, VALID_PAYMENT
+from ._lab04_client import batch_client as batch_client  # 4.7, the batch client: ex.batch_client.check(...)
 from ._lab04_service_check import SCORE_KEYS
 from ._lab04_service_check import service as service  # 4.4, the BentoML service: ex.service.check(...)
 
