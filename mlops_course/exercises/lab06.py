@@ -19,6 +19,8 @@ import pandas as pd
 from ..checks import Wrong, call_learner, exercise
 from ..errors import CourseError
 from . import _lab06_cases as cases
+from . import _lab06_dashboard as _dashboard
+from . import _lab06_report as _report
 from ._lab06_performance import _performance_mistake, _performance_table, _same
 from .lab05 import _learner_function, _unchanged
 
@@ -307,3 +309,66 @@ def performance(performance_as_of: Any) -> str:
             "payment reported twice, payments at and just outside the window's bounds, as_of in IST against UTC, "
             "days=7, no known fraud (recall NaN), an alert nobody reviewed, an amount sent in paise; record and reports "
             "unchanged.")
+
+
+# ---------------------------------------------------------------- 6.4 and 6.5, the weekly Evidently report
+
+
+@exercise(
+    "6.4",
+    "the data-quality metrics and their tests",
+    hint=(
+        "An Evidently metric takes its test conditions with it: tests= on the metric's value, share_tests= on a "
+        "count metric's share (OutRangeValueCount, OutListValueCount, MissingValueCount count rows and give their "
+        "share). The frozen thresholds are shares, so they go in share_tests; at_most(t, name) is [lte(t[name])], "
+        "or [] when nothing is frozen.",
+        "The week, whole: OutRangeValueCount on amount_inr (0.01 to story.P2M_LIMIT_INR), an OutListValueCount per "
+        "config.CATEGORICAL column with the reference's categories, a MissingValueCount per config.REQUIRED field. "
+        "Per app version, GroupBy(metric, \"app_version\"): MissingValueCount on device_os, and MedianValue on "
+        "amount_inr.",
+        "The median's tests bound it both ways around the reference's median: [gte(median / fold), "
+        "lte(median * fold)] with fold = t[\"unit_fold\"], and no test when t has none.",
+    ),
+)
+def report_quality(module: Any) -> str:
+    return _report.quality(_learner_function(module, "quality_metrics"))
+
+
+@exercise(
+    "6.5",
+    "the weekly report",
+    hint=(
+        "The report is a list of metrics: Report(metrics, include_tests=...). With frozen thresholds it carries "
+        "their tests; in calibration (thresholds None) it carries none, and the same metrics only measure.",
+        "RowCount(tests=[]); one ValueDrift(column=..., method=..., threshold=t.get(f\"drift:{column}\"), "
+        "tests=None or []) per column of `methods` (tests=None keeps Evidently's own test, the drift score "
+        "against threshold); DriftedColumnsCount over the inputs (not the score); MeanValue(column=\"alert\", "
+        "tests=at_most(t, \"alert_rate\")).",
+        "Then your quality_metrics(reference, t) and *reports.readouts() (what the dashboard and the version "
+        "table read), and return Report(metrics, include_tests=thresholds is not None).",
+    ),
+)
+def report(module: Any) -> str:
+    return _report.report(_learner_function(module, "data_report"))
+
+
+@exercise(
+    "6.6",
+    "the monitoring dashboard",
+    hint=(
+        "The Evidently UI reads a workspace, a folder: Workspace(str(path)) opens it (or makes it). A project "
+        "groups the weekly snapshots; its dashboard holds panels, each plotting one metric's value over the "
+        "snapshots. The weekly job calls evidently_project every week, so make the project once and find it after.",
+        "found = ws.search_project(config.PROJECT_NAME): return (ws, found[0]) when there is one. Otherwise "
+        "ws.create_project(name), set project.description, project.save(), then add the panels with "
+        "project.dashboard.add_panel(panel, tab=\"Monitoring\").",
+        "A line panel: DashboardPanelPlot(title=..., size=\"half\", plot_params={\"plot_type\": \"line\"}, "
+        "values=[PanelMetric(legend=..., metric=\"MeanValue\", metric_labels={\"column\": \"alert\"})]). Five: "
+        "DriftedColumnsCount and OutRangeValueCount(amount_inr) and MissingValueCount(device_os) with "
+        "value_type=\"share\", MeanValue of alert, and MeanValue of caught (the performance snapshot's recall).",
+    ),
+)
+def dashboard(module: Any) -> str:
+    from upi_fraud.monitoring import config
+
+    return _dashboard.dashboard(_learner_function(module, "evidently_project"), config.PROJECT_NAME)

@@ -1,4 +1,4 @@
-"""The monitoring dashboard: an Evidently workspace with one project and its panels (given in lab 06).
+"""The monitoring dashboard: an Evidently workspace with one project and its panels (exercise 6.6, lab 06).
 
 Every judged week adds two snapshots to the workspace (monitoring/evidently): the data report and the
 performance snapshot. The Evidently UI (`evidently ui --workspace ...`) shows them as this project, with
@@ -18,6 +18,7 @@ from upi_fraud.monitoring import config
 
 def evidently_project(path: Path) -> tuple[Workspace, Project]:
     """The Evidently workspace and its monitoring project (made once, with the dashboard panels)."""
+    ### BEGIN SOLUTION 6.6
     ws = Workspace(str(path))
     found = ws.search_project(config.PROJECT_NAME)
     if found:
@@ -41,3 +42,4 @@ def evidently_project(path: Path) -> tuple[Workspace, Project]:
     for panel in panels:
         project.dashboard.add_panel(panel, tab="Monitoring")
     return ws, project
+    ### END SOLUTION

@@ -18,7 +18,7 @@ import pandas as pd
 
 from upi_fraud import features
 from upi_fraud.dates import day_start, mondays
-from upi_fraud.monitoring import config, performance, policy, record, reports
+from upi_fraud.monitoring import config, performance, policy, record, report, reports
 from upi_fraud.serving.scoring import Bundle
 from upi_kit import data, story
 
@@ -92,7 +92,7 @@ def calibrate(upi: data.UPIData, bundle: Bundle, out: Path) -> dict[str, Any]:
     inputs = features.model_inputs(upi, bundle.feature_set)
     reference = record.from_data(upi, bundle, day_start(config.REFERENCE[0]), day_start(config.REFERENCE[1]), inputs)
     known = record.fraud_reports(upi)
-    report = reports.data_report(reference)
+    untested = report.data_report(reference)  # calibration: the same metrics, no thresholds yet, no tests
     reference_data = reports.dataset(reference, reports.drift_methods(reference))
     history = record.from_data(upi, bundle, day_start(config.HISTORY[0]) - pd.Timedelta(days=config.WINDOW_DAYS),
                                day_start(config.HISTORY[1]), inputs)
@@ -101,7 +101,7 @@ def calibrate(upi: data.UPIData, bundle: Bundle, out: Path) -> dict[str, Any]:
         start = day_start(week)
         end = start + pd.Timedelta(days=7)
         current = history[(history["event_timestamp"] >= start) & (history["event_timestamp"] < end)]
-        snapshot = reports.run_report(report, current, reference, end, f"week of {week}", reference_data)
+        snapshot = reports.run_report(untested, current, reference, end, f"week of {week}", reference_data)
         stats, _ = reports.week_statistics(snapshot, current, reference)
         # Performance on weeks the model never trained on: July and August (training weeks flatter it).
         if start >= day_start(config.REFERENCE[0]):

@@ -23,7 +23,7 @@ from evidently.core.report import Snapshot
 
 from upi_fraud.ct import trigger
 from upi_fraud.dates import day_start
-from upi_fraud.monitoring import checks, config, dashboard, performance, policy, record, reports, thresholds
+from upi_fraud.monitoring import checks, config, dashboard, performance, policy, record, report, reports, thresholds
 from upi_fraud.monitoring.findings import Verdict
 from upi_kit import data, story, workspace
 
@@ -73,7 +73,7 @@ class Monitor:
     def __init__(self, pol: dict[str, Any], reference: pd.DataFrame, reports_known: pd.DataFrame,
                  log_path: Path) -> None:
         self.policy, self.reference, self.reports, self.log_path = pol, reference, reports_known, Path(log_path)
-        self.thresholds_report = reports.data_report(reference, pol["thresholds"])
+        self.thresholds_report = report.data_report(reference, pol["thresholds"])
         self.reference_data = reports.dataset(reference, reports.drift_methods(reference))
 
     @classmethod
