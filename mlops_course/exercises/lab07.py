@@ -1,7 +1,10 @@
 """Checks for lab 07 (the closed loop).
 
 7.1 is the loop's weekly decision (upi_fraud/loop/decision.py's decide_week): page, promote, drop, shadow, retrain or
-nothing; 7.2, one poll of the service's alias watcher (upi_fraud/serving/swap.py's refresh): the hot swap. Each check runs
+nothing; 7.2, one poll of the service's alias watcher (upi_fraud/serving/swap.py's refresh): the hot swap. 7.3 judges a
+challenger's shadow week (loop/shadow.py, _lab07_shadow.py), 7.4 and 7.5 promote and roll back through the registry's
+aliases (loop/promotion.py) and 7.6 carries out the week's action (loop/actions.py), each on real temporary MLflow
+registries (_lab07_promotion.py, _lab07_actions.py). Each check runs
 the learner's code on crafted cases where the usual mistakes give another answer (an incident week that carries a
 retrain trigger, a challenger not shadowed yet, a challenger waiting in a trigger week; a rollback,
 versions '9' and '10', a version that fails to load, a swap before the load) and names the mistake, then on data
@@ -260,3 +263,101 @@ def refresh(refresh: Any) -> str:
     return (f"Right on {len(cases.REFRESH_CASES)} crafted polls (the same version, newer, '9' to '10', rollbacks, a "
             f"version that fails to load; old bundle serving during each load, one swap) and {len(cases.POLLS)} "
             "polls while another thread kept reading the live bundle, which never saw anything but a whole bundle.")
+
+
+# ---------------------------------------------------------------- 7.3 to 7.6: shadow, promotion, rollback, the action
+
+
+@exercise(
+    "7.3",
+    "the shadow week's judgement",
+    hint=(
+        "The shadow week asks what a labelled holdout cannot: on this week's live payments, did the challenger score "
+        "every one, and would its alerts fit the team's capacity? Both models' decisions are frames indexed by "
+        "payment; compare them payment by payment, not row by row.",
+        "champ = champion[\"alert\"].reindex(shadow.index) aligns the champion on the shadow's payments. ok: every "
+        "payment of the champion is in the shadow (champion.index.isin(shadow.index).all()) and the shadow's alert "
+        "rate is at most allowed_alert_rate.",
+        "Known frauds: is_fraud and label_available_at < end, on payments.loc[shadow.index]. Caught: known & "
+        "metrics.reviewed(event_timestamp, alert), for each model. Round every rate to 4 decimals.",
+    ),
+)
+def shadow(module: Any) -> str:
+    from upi_fraud.loop.state import Shadow
+
+    from . import _lab07_shadow
+
+    return _lab07_shadow.judge(_learner_function(module, "judge"), Shadow)
+
+
+def _promotion_module(module: Any) -> tuple[Any, type]:
+    """The learner's promotion module (a name is imported afresh) and its PromotionRefused."""
+    from ._learner import learner_module
+
+    mod = learner_module(module) if isinstance(module, str) else module
+    refused = getattr(mod, "PromotionRefused", None)
+    if not isinstance(refused, type):
+        raise Wrong("promotion.py has no PromotionRefused: keep the given class above promote.")
+    return mod, refused
+
+
+@exercise(
+    "7.4",
+    "promotion through the registry",
+    hint=(
+        "The registry decides what is live: the alias champion names the served version, challenger the one that "
+        "passed the gate. client.get_model_version_by_alias(name, alias) reads one (alias_version wraps it: None "
+        "when unset), client.set_registered_model_alias(name, alias, version) moves one, "
+        "client.delete_registered_model_alias(name, alias) removes one.",
+        "Refuse (PromotionRefused) unless alias_version(client, model_name, CHALLENGER) == version. Then keep the "
+        "current champion under PREVIOUS before anything else moves, move CHAMPION, delete CHALLENGER.",
+        "Finally client.set_model_version_tag(model_name, version, \"promoted_at\", at) and the same for "
+        "\"promoted_because\" with reason; return the replaced version (None when there was no champion).",
+    ),
+)
+def promote(module: Any) -> str:
+    from . import _lab07_promotion
+
+    mod, refused = _promotion_module(module)
+    return _lab07_promotion.judge_promote(getattr(mod, "promote", None), refused)
+
+
+@exercise(
+    "7.5",
+    "rollback through the registry",
+    hint=(
+        "A rollback is one alias move: the champion goes back to the version PREVIOUS names. No deploy, no "
+        "restart: the service follows the alias (your 7.2).",
+        "Read PREVIOUS with alias_version; refuse (PromotionRefused) when it is None. Move CHAMPION to it, then "
+        "delete PREVIOUS, so a second rollback refuses instead of flipping back to the version you just left.",
+        "Tag the version you rolled back: rolled_back_at and rolled_back_because. Return the version served now.",
+    ),
+)
+def rollback(module: Any) -> str:
+    from . import _lab07_promotion
+
+    mod, refused = _promotion_module(module)
+    return _lab07_promotion.judge_rollback(getattr(mod, "rollback", None), refused)
+
+
+@exercise(
+    "7.6",
+    "the week's action",
+    hint=(
+        "decide_week (7.1) says what to do; act does it. \"retrain\" calls retrain(as_of, why) and a challenger "
+        "that passed the gate waits in state.challenger; \"promote\" and \"drop\" settle the waiting challenger; "
+        "everything else changes nothing and returns {}.",
+        "judged_at = pd.Timestamp(verdict[\"judged_at\"]): train as of it, with the RETRAIN reason's sentence in "
+        "why; state.challenger = Challenger(made[\"version\"], gate_passed=True) if made[\"gate_passed\"] else None; "
+        "return {\"ct\": made}.",
+        "On \"promote\": promotion.promote(client, model_name, version, reason=promotion_reason(pending), "
+        "at=judged_at.isoformat()) (your 7.4) and state.changes.append(Change(judged_at, version)); on \"drop\": delete the "
+        "challenger alias. Then state.challenger = None; return {action: {\"version\": version}}.",
+    ),
+)
+def act(module: Any) -> str:
+    from upi_fraud.loop import state
+
+    from . import _lab07_actions
+
+    return _lab07_actions.judge(_learner_function(module, "act"), state)

@@ -32,11 +32,10 @@ from mlflow.exceptions import MlflowException
 from upi_fraud import features, layout, registry, tracking
 from upi_fraud.ct import run as ct
 from upi_fraud.dates import GO_LIVE, day_start
-from upi_fraud.loop import decision, drill
+from upi_fraud.loop import actions, aliases, decision, drill, shadow
 from upi_fraud.loop.state import (
     CHALLENGER,
     GO_LIVE_ALIAS,
-    Challenger,
     Change,
     LoopError,
     LoopState,
@@ -46,7 +45,7 @@ from upi_fraud.loop.state import (
 from upi_fraud.monitoring import weekly
 from upi_fraud.serving import freshness, inference_log, replay, scoring
 from upi_fraud.serving.inference_log import InferenceLog
-from upi_kit import data, metrics, workspace
+from upi_kit import data, workspace
 
 CHAMPION = registry.CHAMPION
 
@@ -87,17 +86,19 @@ class Context:
 
 
 def start_afresh(client: MlflowClient, out: Path) -> str:
-    """The loop replays production from go-live: champion back to the go-live version, no challenger, empty state."""
+    """The loop replays production from go-live: champion back to the go-live version, no challenger and no previous
+    champion, empty state."""
     try:
         go_live = str(client.get_model_version_by_alias(registry.MODEL_NAME, GO_LIVE_ALIAS).version)
     except MlflowException:
         raise LoopError(f"the registry has no '{GO_LIVE_ALIAS}' alias on {registry.MODEL_NAME}: run lab 05 first "
                         "(it keeps the go-live version under that alias)") from None
     client.set_registered_model_alias(registry.MODEL_NAME, CHAMPION, go_live)
-    try:
-        client.delete_registered_model_alias(registry.MODEL_NAME, CHALLENGER)
-    except MlflowException:  # no challenger alias: nothing to delete
-        pass
+    for alias in (CHALLENGER, aliases.PREVIOUS):  # no challenger waits, nothing to roll back to
+        try:
+            client.delete_registered_model_alias(registry.MODEL_NAME, alias)
+        except MlflowException:  # the alias is not set: nothing to delete
+            pass
     out.mkdir(parents=True, exist_ok=True)
     for item in out.iterdir():  # the log stays (a running service has it open): its rows go, in run(); the
         # hindsight arms' cache stays too (arms.py: keyed by its inputs, a stale entry is never read)
@@ -142,17 +143,9 @@ def shadow_week(ctx: Context, version: str, start: pd.Timestamp, end: pd.Timesta
     they are reported, not used to decide (the gate already judged the value on a labelled holdout).
     """
     bundle = ctx.bundles.get(version)
-    shadow = replay.replay_bulk(ctx.upi, start, end, bundle, explain=False, inputs=ctx.bundles.inputs_of(ctx.upi, bundle))
-    champ = champion_decisions.loc[shadow.index]
-    tx = ctx.upi.transactions.loc[shadow.index]
-    known = tx["is_fraud"].astype(bool) & (tx["label_available_at"] < end)
-    rate = float(shadow["alert"].mean())
-    return Shadow(ok=bool(len(shadow) == len(champ) and rate <= ctx.allowed_alert_rate), payments=len(shadow),
-                  agreement=round(float((shadow["alert"] == champ["alert"]).mean()), 4), alert_rate=round(rate, 4),
-                  champion_alert_rate=round(float(champ["alert"].mean()), 4),
-                  allowed_alert_rate=round(ctx.allowed_alert_rate, 4), frauds_known=int(known.sum()),
-                  caught_known=int((known & metrics.reviewed(tx["event_timestamp"], shadow["alert"])).sum()),
-                  champion_caught_known=int((known & metrics.reviewed(tx["event_timestamp"], champ["alert"])).sum()))
+    decided = replay.replay_bulk(ctx.upi, start, end, bundle, explain=False,
+                                 inputs=ctx.bundles.inputs_of(ctx.upi, bundle))
+    return shadow.judge(decided, champion_decisions, ctx.upi.transactions, end, ctx.allowed_alert_rate)
 
 
 def retrain(ctx: Context, as_of: pd.Timestamp, why: str) -> dict[str, Any]:
@@ -166,25 +159,14 @@ def retrain(ctx: Context, as_of: pd.Timestamp, why: str) -> dict[str, Any]:
 
 
 def act(ctx: Context, state: LoopState, action: str, verdict: dict[str, Any], end: pd.Timestamp) -> dict[str, Any]:
-    """Carry out the week's action; what happened, for the week's row."""
-    judged_at = pd.Timestamp(verdict["judged_at"])
-    pending = state.challenger
-    if action == "retrain":
-        why = next(r["sentence"] for r in verdict["reasons"] if r["status"] == "RETRAIN")
-        made = retrain(ctx, judged_at, f"trigger performance by upi-loop: {why}")
-        state.challenger = Challenger(made["version"], gate_passed=True) if made["gate_passed"] else None
-        return {"ct": made}  # a failing gate: the champion stays, nothing goes to shadow
-    if action not in ("promote", "drop") or pending is None:
-        return {}
-    row: dict[str, Any] = {action: {"version": pending.version}}
-    if action == "promote":
-        ctx.client.set_registered_model_alias(registry.MODEL_NAME, CHAMPION, pending.version)
-        state.changes.append(Change(judged_at, pending.version))
-        payload = drill.probe(ctx.upi, end) if ctx.url else None  # None after the last production day
-        if ctx.url and payload is not None:
-            row[action]["seconds_until_served"] = drill.wait_until_served(ctx.url, pending.version, payload)
-    ctx.client.delete_registered_model_alias(registry.MODEL_NAME, CHALLENGER)
-    state.challenger = None
+    """Carry out the week's action (your actions.act, through the module); after a promotion, measure how long the
+    live service took to follow the alias. What happened, for the week's row."""
+    row = actions.act(ctx.client, registry.MODEL_NAME, state, action, verdict,
+                      lambda as_of, why: retrain(ctx, as_of, why))
+    payload = drill.probe(ctx.upi, end) if ctx.url and "promote" in row else None  # None after the last day
+    if ctx.url and payload is not None:
+        version = row["promote"]["version"]
+        row["promote"]["seconds_until_served"] = drill.wait_until_served(ctx.url, version, payload)
     return row
 
 
@@ -195,17 +177,17 @@ def run_week(ctx: Context, state: LoopState, week: date) -> dict[str, Any]:
     decided, served = serve_week(ctx, start, end)
     row: dict[str, Any] = {"week": str(week), "served": served}
     pending = state.challenger
-    shadow = None
+    shadowed = None
     if pending is not None and pending.gate_passed and pending.shadow is None:
-        shadow = shadow_week(ctx, pending.version, start, end, decided)
-        row["shadow"] = {"version": pending.version, **asdict(shadow)}
+        shadowed = shadow_week(ctx, pending.version, start, end, decided)
+        row["shadow"] = {"version": pending.version, **asdict(shadowed)}
     out = weekly.Outputs(ctx.out / "monitoring", ctx.out / "reports", ctx.out / "triggers")
     verdict = weekly.run_weeks(ctx.monitor, [week], out, html=False, snapshots=False)[0]
-    if pending is not None and shadow is not None:
+    if pending is not None and shadowed is not None:
         # An incident week judges nothing (lab 05's quarantine): its shadow does not count, the challenger shadows
         # again the next week.
         row["shadow"]["counted"] = verdict["status"] != "INCIDENT"
-        pending.shadow = shadow if row["shadow"]["counted"] else None
+        pending.shadow = shadowed if row["shadow"]["counted"] else None
     judged = WeekVerdict(verdict["status"], verdict["retrain"], pd.Timestamp(verdict["judged_at"]))
     action = decision.decide_week(judged, pending)  # through the module: your decision now
     row.update(status=verdict["status"], checks=[r["check"] for r in verdict["reasons"]], action=action)
