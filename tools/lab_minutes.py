@@ -59,10 +59,10 @@ RUN_SECONDS = {
     "01-problem-and-data": 12,
     "02-experiment-tracking": 75,
     "03-feature-store": 92,
-    "04-model-serving": 131,
-    "05-ci-for-ml": 530,
-    "06-monitoring": 179,
-    "07-capstone": 495,
+    "04-model-serving": 160,
+    "05-ci-for-ml": 512,
+    "06-monitoring": 195,
+    "07-capstone": 595,
 }
 
 
