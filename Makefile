@@ -31,11 +31,12 @@ lint: $(STAMP)
 
 setup: $(STAMP)
 
-# Reinstall only when the lock or the package metadata change.
-$(STAMP): requirements-lock.txt pyproject.toml
+# Reinstall only when a lock or the package metadata change. requirements-production-lock.txt holds the
+# production profile's PostgreSQL and Redis clients (see its header).
+$(STAMP): requirements-lock.txt requirements-production-lock.txt pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet "pip==25.3" "setuptools==80.9.0" "wheel==0.45.1"
-	$(PY) -m pip install --quiet -r requirements-lock.txt
+	$(PY) -m pip install --quiet -r requirements-lock.txt -r requirements-production-lock.txt
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (UPI MLOps)" >/dev/null
 	$(PY) -m mlops_course configure-jupyterlab >/dev/null

@@ -80,7 +80,8 @@ class _ExitedEarly(Exception):
 class Service:
     """A command run in the background on a free 127.0.0.1 port.
 
-    `command` may contain `{port}` and `{host}`, filled in at start. Use as a
+    `command` may contain `{port}` and `{host}`, filled in at start. It is ready when `answers()`: by default when
+    `ready_path` answers HTTP with a `ready_status`. Use as a
     context manager, or call start() and stop(); stop() is also registered with
     atexit and the guard kills the process group if this process dies.
     """
@@ -166,13 +167,17 @@ class Service:
                 taken = not port_is_free(self.port)
                 self.stop()
                 raise _ExitedEarly(f"{self.name} exited before it answered; its log ends with: {tail}", taken)
-            if http_status(url, timeout=1.0) in self.ready_status and self._owns_port():
+            if self.answers() and self._owns_port():
                 return
             time.sleep(0.25)
         self.stop()
         raise ServiceError(
             f"{self.name} did not answer {url} within {self.timeout:.0f} s; see {self.log_path} (a slow first start can need a larger timeout)."
         )
+
+    def answers(self) -> bool:
+        """Is it ready? `ready_path` answers HTTP with a `ready_status` (a server of another protocol overrides this)."""
+        return http_status(self.url + self.ready_path, timeout=1.0) in self.ready_status
 
     def _owns_port(self) -> bool:
         """Is the process listening on our port one of ours (not a stranger that answered first)?"""

@@ -92,10 +92,18 @@ def session_root() -> Path:
     return _SESSION_WS
 
 
+#: Tests that need a tool this machine may lack skip with "not run: <what is missing>; install ...": the summary
+#: says so per group, with the command that fixes it (CI installs both and makes them required: .ci/run).
+NOT_RUN = {"browser tests": ("not run: Chromium",),
+           "production profile tests": ("not run: PostgreSQL", "not run: Redis")}
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
-    """Say it when the browser tests did not run (no Chromium here), with the command that fixes it."""
-    skipped = [r for r in terminalreporter.stats.get("skipped", []) if "not run: Chromium" in str(r.longrepr)]
-    if skipped:
-        reason = str(skipped[0].longrepr[-1]) if isinstance(skipped[0].longrepr, tuple) else str(skipped[0].longrepr)
-        terminalreporter.write_line(f"browser tests NOT RUN ({len(skipped)}): {reason.removeprefix('Skipped: ').removeprefix('not run: ')}",
-                                    yellow=True)
+    """Say it when a group of tests did not run for a missing tool (Chromium; PostgreSQL and Redis), and how to fix it."""
+    for group, prefixes in NOT_RUN.items():
+        skipped = [r for r in terminalreporter.stats.get("skipped", []) if any(p in str(r.longrepr) for p in prefixes)]
+        if skipped:
+            longrepr = skipped[0].longrepr
+            reason = str(longrepr[-1]) if isinstance(longrepr, tuple) else str(longrepr)
+            terminalreporter.write_line(f"{group} NOT RUN ({len(skipped)}): "
+                                        f"{reason.removeprefix('Skipped: ').removeprefix('not run: ')}", yellow=True)

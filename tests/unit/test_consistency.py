@@ -152,3 +152,35 @@ def test_the_course_chains_fit_the_suite_time_plan():
     assert longest <= 16 * 60, f"the longest course chain is planned at {longest} s: split the chains or trim the labs"
     for name, chain in COURSE.chains.items():  # a size's own chain (tests/course/test_loop_chain.py) has a worker too
         assert chain.seconds <= 16 * 60, f"chain {name} is planned at {chain.seconds} s: shrink its rows"
+
+
+PRODUCTION_LOCK = ROOT / "requirements-production-lock.txt"
+
+
+def test_the_production_lock_adds_pinned_packages_and_repins_none_of_the_course_lock():
+    lines = [line for line in PRODUCTION_LOCK.read_text().splitlines() if line.strip() and not line.startswith("#")]
+    assert lines and all("==" in line for line in lines), f"unpinned lines: {[x for x in lines if '==' not in x]}"
+    production = envcheck.lock_pins(PRODUCTION_LOCK)
+    assert not set(production) & set(envcheck.lock_pins()), "a package is pinned in both locks"
+
+
+@pytest.mark.parametrize("extra", ["postgres", "redis"])
+def test_the_production_lock_satisfies_feasts_extras_at_the_locked_feast(extra):
+    from importlib import metadata
+
+    from packaging.requirements import Requirement
+
+    production = envcheck.lock_pins(PRODUCTION_LOCK)
+    needed = [Requirement(r) for r in metadata.requires("feast") or [] if f'extra == "{extra}"' in r]
+    assert needed, f"feast has no '{extra}' extra"
+    for req in needed:
+        assert envcheck.normalise(req.name) in production, f"{req.name} (feast[{extra}]) is not in the production lock"
+        assert req.specifier.contains(production[envcheck.normalise(req.name)]), f"{req} vs the production lock"
+        for sub in req.extras:  # psycopg[binary,pool]: the binary build and the pool are locked too
+            assert envcheck.normalise(f"{req.name}-{sub}") in production, f"{req.name}[{sub}] is not locked"
+
+
+def test_this_environment_has_the_production_lock_installed():
+    wrong = {name: envcheck.installed_version(name) for name, pinned in envcheck.lock_pins(PRODUCTION_LOCK).items()
+             if envcheck.installed_version(name) != pinned}
+    assert not wrong, f"installed versions differ from requirements-production-lock.txt: {wrong}; run `make setup`"
