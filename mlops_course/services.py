@@ -160,7 +160,6 @@ class Service:
 
     def _wait_ready(self) -> None:
         deadline = time.monotonic() + self.timeout
-        url = self.url + self.ready_path
         while time.monotonic() < deadline:
             if not self.running:
                 tail = self.log_tail()
@@ -172,12 +171,18 @@ class Service:
             time.sleep(0.25)
         self.stop()
         raise ServiceError(
-            f"{self.name} did not answer {url} within {self.timeout:.0f} s; see {self.log_path} (a slow first start can need a larger timeout)."
+            f"{self.name} did not answer {self.ready_target} within {self.timeout:.0f} s; see {self.log_path} (a slow first start can need a larger timeout)."
         )
 
+    @property
+    def ready_target(self) -> str:
+        """What `answers()` asks (named when a start times out)."""
+        return self.url + self.ready_path
+
     def answers(self) -> bool:
-        """Is it ready? `ready_path` answers HTTP with a `ready_status` (a server of another protocol overrides this)."""
-        return http_status(self.url + self.ready_path, timeout=1.0) in self.ready_status
+        """Is it ready? `ready_path` answers HTTP with a `ready_status` (a server of another protocol overrides this
+        and `ready_target`)."""
+        return http_status(self.ready_target, timeout=1.0) in self.ready_status
 
     def _owns_port(self) -> bool:
         """Is the process listening on our port one of ours (not a stranger that answered first)?"""

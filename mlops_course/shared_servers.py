@@ -112,6 +112,10 @@ class _Probed(Service):
         super().__init__(name, command, timeout=timeout)
         self.probe = probe
 
+    @property
+    def ready_target(self) -> str:
+        return f"{HOST}:{self.port}"
+
     def answers(self) -> bool:
         return self.port is not None and self.probe(self.port)
 
@@ -177,7 +181,8 @@ class SharedServers:
         return f"{HOST}:{self.redis.port}"
 
     def stop(self) -> None:
-        """Stop both servers (PostgreSQL with a fast shutdown) and remove their data; safe to call twice."""
+        """Stop both servers (SIGTERM to each process, SIGKILL after Service.stop's grace) and remove their data;
+        safe to call twice."""
         if self._stopped:
             return
         self._stopped = True

@@ -55,20 +55,23 @@ def servers():
     assert not running.data.exists(), "the servers' data folder was left behind"
 
 
+def caught_up(tmp_path: Path, lab_id: str):
+    """A workspace of the test's own where the labs up to `lab_id` ran at the `ci` size."""
+    with workspace.using(tmp_path / "workspace") as ws:
+        catchup.require(lab_id, size="ci")
+        yield ws
+
+
 @pytest.fixture
 def lab03(tmp_path):
-    """A workspace where labs 00-03 ran at the `ci` size (lab 03 materialised the SQLite online store to go-live)."""
-    with workspace.using(tmp_path / "workspace") as ws:
-        catchup.require("03-feature-store", size="ci")
-        yield ws
+    """Labs 00-03 ran (lab 03 materialised the SQLite online store to go-live)."""
+    yield from caught_up(tmp_path, "03-feature-store")
 
 
 @pytest.fixture
 def lab02(tmp_path):
-    """A workspace where labs 00-02 ran at the `ci` size (its MLflow store has lab 02's runs and champion)."""
-    with workspace.using(tmp_path / "workspace") as ws:
-        catchup.require("02-experiment-tracking", size="ci")
-        yield ws
+    """Labs 00-02 ran (the MLflow store has lab 02's runs and champion)."""
+    yield from caught_up(tmp_path, "02-experiment-tracking")
 
 
 def production_settings(embedded: dict) -> dict:
